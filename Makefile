@@ -1,0 +1,67 @@
+# Every target explains itself: `make help`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test check lint format typecheck contracts openapi test-sqlite test-postgres bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Create .venv, install pinned Python and npm packages
+
+run: install ## Start everything on one machine: PouchDB Server, migrations, demo city, web app
+	$(PY) -m devtools.run
+
+test: install check ## Install, lint, type-check, then the whole suite on SQLite and PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: ## The whole suite on SQLite
+	$(PY) -m pytest
+
+test-postgres: ## The SQL tests on PostgreSQL (skipped with a message when none is reachable)
+	@if $(PY) -m devtools.pg_available "$(PG_TEST_URL)"; then \
+		TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -m sql; \
+	else \
+		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: skipping the PostgreSQL run"; \
+	fi
+
+check: lint typecheck contracts ## ruff, mypy and the import-layer contracts
+
+lint: ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: ## mypy on the packages
+	$(VENV)/bin/mypy
+
+contracts: ## import-linter: the layering of ARCHITECTURE.md
+	$(VENV)/bin/lint-imports
+
+openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
+	$(PY) -m flask --app wsgi openapi write
+
+bench: install ## Benchmarks; figures go to docs/benchmarks.md
+	$(PY) bench/bench_filings_list.py
+
+clean: ## Remove the virtualenv, npm packages and local data under instance/
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,93 @@
+"""The run command (`make run`): the whole system on one machine, stopped together by Ctrl-C.
+
+1. PouchDB Server on 127.0.0.1 (unless COUCHDB_URL points at a CouchDB already running),
+2. Alembic migrations on DATABASE_URL (default: SQLite under instance/),
+3. the demo city, loaded once into an empty database,
+4. the web app under gunicorn on 127.0.0.1 (WEB_PORT, default 5000).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from devtools.pouchdb import PouchDBServer, start_pouchdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _prepare_database() -> None:
+    from server.config import Settings
+    from server.db import make_engine, make_sessionmaker
+    from server.demo.load import DEMO_PASSWORD, demo_accounts, load_demo_city
+    from server.migrate import upgrade
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    session = make_sessionmaker(engine)()
+    try:
+        result = load_demo_city(session, only_if_empty=True)
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+    print(result.summary())
+    print(f"\nDemo accounts (password: {DEMO_PASSWORD}):")
+    for username, role, county in demo_accounts():
+        print(f"  {username:<20} {role:<16} {county or 'whole city'}")
+
+
+def main() -> int:
+    os.chdir(REPO_ROOT)
+    instance = Path(os.environ.get("INSTANCE_PATH", REPO_ROOT / "instance"))
+    instance.mkdir(parents=True, exist_ok=True)
+    web_port = int(os.environ.get("WEB_PORT", "5000"))
+    couch: PouchDBServer | None = None
+    web: subprocess.Popen[bytes] | None = None
+    try:
+        if "COUCHDB_URL" not in os.environ:
+            port = int(os.environ.get("COUCHDB_PORT", "5984"))
+            couch = start_pouchdb(port=port, data_dir=instance / "couchdb")
+            os.environ["COUCHDB_URL"] = couch.url
+            print(f"PouchDB Server (the CouchDB) on {couch.url}, data in {instance / 'couchdb'}")
+        _prepare_database()
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "wsgi:app",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                os.environ.get("WEB_WORKERS", "2"),
+                "--access-logfile",
+                "-",
+            ],
+            env=os.environ.copy(),
+        )
+        time.sleep(1.0)
+        url = f"http://127.0.0.1:{web_port}"
+        print(f"\nWeb app: {url}   API docs: {url}/api/docs   health: {url}/api/health")
+        print("Ctrl-C stops everything.\n")
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if web is not None and web.poll() is None:
+            web.send_signal(signal.SIGTERM)
+            try:
+                web.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        if couch is not None:
+            couch.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Accounts: users, their roles and county scope, password hashing and API tokens."""

@@ -1,0 +1,33 @@
+"""The application factory: settings, database, API, blueprints, error handlers, CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from server import auth, cli
+from server.api import errors, scope
+from server.api.routes import register_api
+from server.config import Settings
+from server.db import make_engine, make_sessionmaker
+
+
+def create_app(settings: Settings | None = None, session_factory: Any = None) -> Flask:
+    """Build the web app. Tests pass their own settings and a session factory bound to a
+    connection that is rolled back after each test."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
+    if session_factory is None:
+        engine = make_engine(settings.database_url, pool_pre_ping=True)
+        app.extensions["engine"] = engine
+        session_factory = make_sessionmaker(engine)
+    scope.init_app(app, session_factory)
+    auth.init_app(app)
+    register_api(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""The audit record: every write appends an event (hash-chaining arrives with the review work)."""

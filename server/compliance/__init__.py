@@ -1,0 +1,1 @@
+"""Records behind the exclusion rules: penalties, integrity records, conflict declarations."""

@@ -1,0 +1,1 @@
+"""Spreadsheet imports: the bureau's application list, checked row by row, all or nothing."""

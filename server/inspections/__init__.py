@@ -1,0 +1,1 @@
+"""Inspections: the checklists inspectors fill on site (the forms of ``inspection_forms``)."""

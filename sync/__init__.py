@@ -1,0 +1,1 @@
+"""The sync worker: the CouchDB client, document handlers and checkpoints."""

@@ -1,0 +1,157 @@
+"""The definitions shipped in the package load, are bilingual, and accept a realistic inspection."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inspection_forms import (
+    DEFINITIONS_DIR,
+    INDICATOR_CATEGORIES,
+    FormCatalogue,
+    check_definitions,
+    load_catalogue,
+    validate,
+)
+from tests.forms.documents import SCALES, common_document, count_answers, plant_context
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "forms.md"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> FormCatalogue:
+    return load_catalogue(DEFINITIONS_DIR, SCALES)
+
+
+def test_every_shipped_definition_passes_the_check() -> None:
+    assert check_definitions(DEFINITIONS_DIR, SCALES) == []
+
+
+def test_four_published_forms(catalogue: FormCatalogue) -> None:
+    assert [(f.id, f.version, f.status) for f in catalogue] == [
+        ("common", 1, "published"),
+        ("foundry", 1, "published"),
+        ("industrial_coating", 1, "published"),
+        ("packaging_printing", 1, "published"),
+    ]
+    lock = json.loads((DEFINITIONS_DIR / "published.json").read_text(encoding="utf-8"))
+    assert {form.id: {str(form.version): form.sha256} for form in catalogue} == lock
+
+
+def _texts(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    if isinstance(node, dict):
+        if set(node) == {"zh", "en"}:
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from _texts(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _texts(value, f"{path}[{n}]")
+
+
+def test_every_label_has_both_languages(catalogue: FormCatalogue) -> None:
+    for form in catalogue:
+        texts = list(_texts(form.to_dict()))
+        assert len(texts) > 50
+        for path, text in texts:
+            assert CJK.search(text["zh"]), f"{form.ref}{path}: no Chinese"
+            # English may quote the Chinese term, as in "equipment label (明示牌)"
+            english = text["en"].strip()
+            assert english and (LATIN_WORD.search(english) or not CJK.search(english)), (
+                f"{form.ref}{path}: no English"
+            )
+
+
+def test_every_item_names_an_indicator_and_the_docs_list_it(catalogue: FormCatalogue) -> None:
+    docs = DOCS.read_text(encoding="utf-8")
+    for form in catalogue:
+        for item in form.all_items.values():
+            if item.kind == "repeat":
+                continue
+            assert item.indicator is not None
+            assert item.indicator.split(".")[0] in (*INDICATOR_CATEGORIES, "visit")
+            assert f"`{item.indicator}`" in docs, f"{item.indicator} is not listed in docs/forms.md"
+
+
+def test_industry_forms_cover_their_grades_and_cite_or_flag_every_value(
+    catalogue: FormCatalogue,
+) -> None:
+    for form in catalogue:
+        for item in form.all_items.values():
+            for criterion in item.criteria:
+                assert criterion.source or criterion.illustrative
+                if form.id != "common":
+                    assert set(criterion.grades) <= {"A", "B", "C", "D"}
+
+
+def test_forms_that_apply(catalogue: FormCatalogue) -> None:
+    assert [f.ref for f in catalogue.applicable("foundry", "A")] == ["common v1", "foundry v1"]
+    assert [f.ref for f in catalogue.applicable("cement", "B")] == ["common v1"]
+    claims = {"industrial_coating": "B", "foundry": "A"}
+    assert [f.ref for f in catalogue.applicable_to_filing(claims)] == [
+        "common v1",
+        "industrial_coating v1",
+        "foundry v1",
+    ]
+    assert [f.id for f in catalogue.forms(industry="packaging_printing")] == [
+        "common",
+        "packaging_printing",
+    ]
+
+
+def test_a_realistic_inspection_has_no_problems(catalogue: FormCatalogue) -> None:
+    context = plant_context(lines=6, gates=4, cems_points=3)
+    document = json.loads(json.dumps(common_document(context)))
+    assert count_answers(document["answers"]) == (145, 40)
+    assert validate(catalogue.get("common", 1), document, context) == []
+    assert catalogue.validate(document, context) == []
+
+
+def test_a_visit_without_normal_production_is_closed_without_the_rest(
+    catalogue: FormCatalogue,
+) -> None:
+    context = plant_context()
+    answers = {
+        "visit_started_at": "2024-07-16T09:05:00+08:00",
+        "production_normal": False,
+        "production_abnormal_reason": "2 号线检修，1 号线停产待料",
+        "plant_representative": "王伟",
+        "visit_ended_at": "2024-07-16T09:40:00+08:00",
+        "inspector_attestation": {
+            "attested": True,
+            "by": "inspector:0042",
+            "at": "2024-07-16T09:39:00+08:00",
+        },
+    }
+    document = {"form_id": "common", "form_version": 1, "answers": answers}
+    assert validate(catalogue.get("common", 1), document, context) == []
+
+    answers["no_odour_yard"] = True
+    assert [(p.path, p.code) for p in validate(catalogue.get("common", 1), document, context)] == [
+        ("answers.no_odour_yard", "answer.hidden")
+    ]
+
+
+def test_the_json_form_is_what_tablets_receive(catalogue: FormCatalogue) -> None:
+    form = catalogue.get("foundry", 1)
+    data = json.loads(json.dumps(form.to_dict(), ensure_ascii=False))
+    assert data["id"] == "foundry" and data["version"] == 1 and data["sha256"] == form.sha256
+    so2 = data["sections"][3]["items"][3]
+    assert so2["id"] == "so2_concentration"
+    assert so2["show_if"] == {"item": "melting_energy", "equals": "coke"}
+    assert so2["criteria"][0] == {
+        "grades": ["A"],
+        "op": "at_most",
+        "value": 35,
+        "unit": "mg/m3",
+        "label": {"zh": "不高于 35 mg/m3", "en": "<= 35 mg/m3"},
+        "illustrative": True,
+    }
