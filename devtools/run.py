@@ -42,7 +42,14 @@ def _prepare_database() -> None:
         print(f"  {username:<20} {role:<16} {county or 'whole city'}")
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> int:
+    # Explicit handlers: a shell may start us with SIGINT ignored, and SIGTERM must clean up too.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     os.chdir(REPO_ROOT)
     instance = Path(os.environ.get("INSTANCE_PATH", REPO_ROOT / "instance"))
     instance.mkdir(parents=True, exist_ok=True)
@@ -77,6 +84,7 @@ def main() -> int:
         print("Ctrl-C stops everything.\n")
         return web.wait()
     except KeyboardInterrupt:
+        print("\nstopping: web app, PouchDB Server")
         return 0
     finally:
         if web is not None and web.poll() is None:

@@ -9,6 +9,7 @@ from flask import Flask
 from server import auth, cli
 from server.api import errors, scope
 from server.api.routes import register_api
+from server.gateway import routes as gateway
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
-    app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese names stay readable
     if session_factory is None:
         engine = make_engine(settings.database_url, pool_pre_ping=True)
         app.extensions["engine"] = engine
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     scope.init_app(app, session_factory)
     auth.init_app(app)
     register_api(app)
+    gateway.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

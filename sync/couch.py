@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from json import dumps as json_dumps
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -164,7 +165,80 @@ class CouchClient:
         self._checked(response)
         return True
 
+    def db_info(self, db: str) -> Json:
+        return _json_object(self._checked(self._request("GET", _db_path(db))))
+
+    def put_security(self, db: str, security: Mapping[str, Any]) -> None:
+        self._checked(self._request("PUT", f"{_db_path(db)}/_security", json=dict(security)))
+
     # --- documents ---------------------------------------------------------------------------
+
+    def upsert_doc(self, db: str, doc: Mapping[str, Any], *, attempts: int = 5) -> str:
+        """Write ``doc`` as the document's newest revision, whatever revision is there now.
+
+        For server-owned documents only (the server is their one writer, so "newest wins" is
+        right); retries when a concurrent write of the same document lands in between.
+        """
+        body = dict(doc)
+        for _ in range(attempts):
+            current = self.get_doc(db, body["_id"])
+            if current is not None:
+                body["_rev"] = current["_rev"]
+            else:
+                body.pop("_rev", None)
+            try:
+                return self.put_doc(db, body)
+            except CouchError as exc:
+                if exc.status != 409:
+                    raise
+        raise CouchError(409, "conflict", f"{body['_id']} kept changing; gave up")
+
+    def bulk_get_revs(self, db: str, doc_id: str, revs: list[str]) -> list[Json]:
+        """The bodies of the given revisions of one document (conflicts' losing revisions)."""
+        params = {"open_revs": json_dumps(revs)}
+        headers = {"Accept": "application/json"}
+        response = self._request(
+            "GET", f"{_db_path(db)}/{_doc_path(doc_id)}", params=params, headers=headers
+        )
+        answer = self._checked(response).json()
+        return [item["ok"] for item in answer if isinstance(item, dict) and "ok" in item]
+
+    def get_attachment(self, db: str, doc_id: str, name: str, rev: str | None = None) -> bytes:
+        params = {"rev": rev} if rev else None
+        path = f"{_db_path(db)}/{_doc_path(doc_id)}/{quote(name, safe='')}"
+        response = self._request("GET", path, params=params, headers={"Accept": "*/*"})
+        return self._checked(response).content
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+        timeout: Timeout | None = None,
+    ) -> requests.Response:
+        """One request passed through as it is (the sync gateway's door); the caller owns the
+        response and must close it. ``path`` is already quoted, relative to the server."""
+        try:
+            return self.session.request(
+                method,
+                self.url + path,
+                params=params,
+                data=data,
+                headers=dict(headers or {}),
+                stream=stream,
+                timeout=timeout or self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout as exc:
+            reason = _describe_timeout(exc, timeout or self.timeout)
+            raise CouchError(_TRANSPORT_STATUS, "timeout", reason) from exc
+        except requests.ConnectionError as exc:
+            reason = _describe_connection_error(exc)
+            raise CouchError(_TRANSPORT_STATUS, "unreachable", reason) from exc
 
     def put_doc(self, db: str, doc: Mapping[str, Any]) -> str:
         """Create or update a document (it carries its ``_id``, and ``_rev`` to update one).
@@ -201,6 +275,7 @@ class CouchClient:
         since: Seq | None = None,
         limit: int | None = None,
         include_docs: bool = False,
+        extra: Mapping[str, str] | None = None,
     ) -> Json:
         """One batch of the ``_changes`` feed (``feed=normal``): ``results`` and ``last_seq``.
 
@@ -214,6 +289,7 @@ class CouchClient:
             params["limit"] = str(limit)
         if include_docs:
             params["include_docs"] = "true"
+        params.update(extra or {})
         response = self._request("GET", f"{_db_path(db)}/_changes", params=params)
         return _json_object(self._checked(response))
 
@@ -226,6 +302,7 @@ class CouchClient:
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
         """Send one request; a request that got no HTTP answer raises ``CouchError`` (status 0)."""
         try:
@@ -234,6 +311,7 @@ class CouchClient:
                 self.url + path,
                 params=params,
                 json=json,
+                headers=dict(headers) if headers else None,
                 timeout=self.timeout,
                 allow_redirects=False,
             )

@@ -25,7 +25,7 @@ from server.migrate import upgrade
 
 pytest_plugins = ["tests.plugins.couch", "tests.factories"]
 
-SQL_FIXTURES = {"db_engine", "db_connection", "session", "app", "client"}
+SQL_FIXTURES = {"db_engine", "db_connection", "session", "app", "client", "live"}
 # A port nothing listens on: API tests that do not need CouchDB get a clear "unreachable".
 NO_COUCHDB = "http://127.0.0.1:9"
 

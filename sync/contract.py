@@ -1,0 +1,139 @@
+"""The sync contract: database names, document types, ids, owners and limits.
+
+Pure rules, shared by the gateway (first check), the ``validate_doc_update`` design document
+(second check, inside CouchDB) and the worker. docs/sync.md explains them to client developers.
+
+Device-owned documents (``inspection``, ``photo``) are created on the tablet with ids it makes
+and are never edited by the server. Server-owned documents (``assignment``, ``form``,
+``feedback``) are written only by the worker. The two sides therefore cannot conflict.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+SCHEMA_VERSION = 1
+SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
+
+DEVICE_TYPES = ("inspection", "photo")
+SERVER_TYPES = ("assignment", "form", "feedback")
+
+# Limits stated up front (ANCHORS.md): a client that gets 413 halves its batch.
+MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
+MAX_DOC_JSON_BYTES = 512 * 1024  # a document without its attachment data
+
+# inspection:<id> / photo:<id>, where <id> is made on the device (a UUID, say).
+_DEVICE_ID = re.compile(r"^(inspection|photo):[A-Za-z0-9][A-Za-z0-9._-]{7,100}$")
+_DB_NAME = re.compile(r"^inspector-(\d+)$")
+PHOTO_TYPES = frozenset({"image/jpeg", "image/heic", "image/heif", "image/png"})
+
+
+def db_name(user_id: int) -> str:
+    """The CouchDB database of one inspector."""
+    return f"inspector-{user_id}"
+
+
+def db_owner(name: str) -> int | None:
+    match = _DB_NAME.match(name)
+    return int(match.group(1)) if match else None
+
+
+def owner_tag(user_id: int) -> str:
+    """What a device-owned document's ``owner`` field must say."""
+    return f"user:{user_id}"
+
+
+def device_doc_problem(doc: Any, user_id: int) -> str | None:
+    """Why the inspector ``user_id`` may not write ``doc``, or None when they may.
+
+    Reasons are written for the client developer: they say what to change.
+    """
+    if not isinstance(doc, dict):
+        return "a document is a JSON object"
+    doc_id = doc.get("_id")
+    if not isinstance(doc_id, str):
+        return "every document needs an _id made on the device: inspection:<uuid> or photo:<uuid>"
+    match = _DEVICE_ID.match(doc_id)
+    if match is None:
+        if doc_id.startswith("_design/"):
+            return "design documents are written by the server only"
+        prefix = doc_id.split(":", 1)[0]
+        if prefix in SERVER_TYPES:
+            return f"{prefix} documents are written by the server only"
+        return "a device writes only inspection:<uuid> and photo:<uuid> documents"
+    if doc.get("_deleted") is True:
+        return None  # a tombstone of the device's own document; the worker records it
+    kind = match.group(1)
+    if doc.get("type") != kind:
+        return f"type must be {kind!r} for an id starting with {kind}:"
+    if doc.get("owner") != owner_tag(user_id):
+        return f"owner must be {owner_tag(user_id)!r}: you may write only your own documents"
+    if doc.get("schema_version") not in SUPPORTED_SCHEMA_VERSIONS:
+        supported = ", ".join(str(v) for v in sorted(SUPPORTED_SCHEMA_VERSIONS))
+        return f"schema_version must be one of {supported}; update the app"
+    return _attachment_problem(doc, kind) or _size_problem(doc)
+
+
+def _attachment_problem(doc: dict[str, Any], kind: str) -> str | None:
+    attachments = doc.get("_attachments") or {}
+    if not isinstance(attachments, dict):
+        return "_attachments must be an object"
+    if kind == "inspection":
+        if attachments:
+            return "an inspection carries no attachments; send each photo as a photo document"
+        return None
+    if len(attachments) != 1:
+        return f"a photo document carries exactly one attachment, not {len(attachments)}"
+    [(name, attachment)] = attachments.items()
+    if not isinstance(attachment, dict):
+        return f"attachment {name!r} must be an object"
+    if attachment.get("follows"):
+        return "send attachments inline (base64) in _bulk_docs; multipart uploads are refused"
+    if attachment.get("content_type") not in PHOTO_TYPES:
+        allowed = ", ".join(sorted(PHOTO_TYPES))
+        return f"attachment {name!r}: content_type must be one of {allowed}"
+    return oversized_attachment(doc)
+
+
+def oversized_attachment(doc: Any) -> str | None:
+    """Why an attachment of ``doc`` is too large, or None."""
+    attachments = doc.get("_attachments") if isinstance(doc, dict) else None
+    for name, attachment in (attachments or {}).items():
+        size = attachment_size(attachment) if isinstance(attachment, dict) else None
+        if size is not None and size > MAX_ATTACHMENT_BYTES:
+            return (
+                f"attachment {name!r} is {size} bytes; the limit is {MAX_ATTACHMENT_BYTES} "
+                f"bytes ({MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB): send a smaller photo"
+            )
+    return None
+
+
+def attachment_size(attachment: dict[str, Any]) -> int | None:
+    """Decoded size of an inline attachment; None for a stub (already on the server)."""
+    data = attachment.get("data")
+    if not isinstance(data, str):
+        length = attachment.get("length")
+        return length if isinstance(length, int) else None
+    padding = data[-2:].count("=")
+    return len(data) * 3 // 4 - padding
+
+
+def _size_problem(doc: dict[str, Any]) -> str | None:
+    without_data = {k: v for k, v in doc.items() if k != "_attachments"}
+    size = len(json.dumps(without_data, separators=(",", ":")).encode())
+    if size > MAX_DOC_JSON_BYTES:
+        return f"document is {size} bytes without attachments; the limit is {MAX_DOC_JSON_BYTES}"
+    return None
+
+
+def decode_inline(attachment: dict[str, Any]) -> bytes:
+    """The bytes of an inline base64 attachment. Raises ValueError when it is not base64."""
+    try:
+        return base64.b64decode(attachment["data"], validate=True)
+    except (KeyError, binascii.Error) as exc:
+        raise ValueError("attachment data is not valid base64") from exc
