@@ -3,7 +3,8 @@
 1. PouchDB Server on 127.0.0.1 (unless COUCHDB_URL points at a CouchDB already running),
 2. Alembic migrations on DATABASE_URL (default: SQLite under instance/),
 3. the demo city, loaded once into an empty database,
-4. the web app under gunicorn on 127.0.0.1 (WEB_PORT, default 5000).
+4. the web app under gunicorn on 127.0.0.1 (WEB_PORT, default 5000), with the sync gateway,
+5. the sync worker (``python -m sync``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> int:
     web_port = int(os.environ.get("WEB_PORT", "5000"))
     couch: PouchDBServer | None = None
     web: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
     try:
         if "COUCHDB_URL" not in os.environ:
             port = int(os.environ.get("COUCHDB_PORT", "5984"))
@@ -78,21 +80,24 @@ def main() -> int:
             ],
             env=os.environ.copy(),
         )
+        worker = subprocess.Popen([sys.executable, "-m", "sync"], env=os.environ.copy())
         time.sleep(1.0)
         url = f"http://127.0.0.1:{web_port}"
         print(f"\nWeb app: {url}   API docs: {url}/api/docs   health: {url}/api/health")
+        print(f"Sync gateway for tablets: {url}/sync/inspector-<user id>   worker: python -m sync")
         print("Ctrl-C stops everything.\n")
         return web.wait()
     except KeyboardInterrupt:
-        print("\nstopping: web app, PouchDB Server")
+        print("\nstopping: sync worker, web app, PouchDB Server")
         return 0
     finally:
-        if web is not None and web.poll() is None:
-            web.send_signal(signal.SIGTERM)
-            try:
-                web.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                web.kill()
+        for child in (worker, web):
+            if child is not None and child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
         if couch is not None:
             couch.stop()
 

@@ -9,9 +9,9 @@ from flask import Flask
 from server import auth, cli
 from server.api import errors, scope
 from server.api.routes import register_api
-from server.gateway import routes as gateway
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
+from server.gateway import routes as gateway
 
 
 def create_app(settings: Settings | None = None, session_factory: Any = None) -> Flask:

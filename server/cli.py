@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="The demo city.")
 openapi_cli = AppGroup("openapi", help="The committed OpenAPI document.")
 forms_cli = AppGroup("forms", help="Inspection form definitions.")
+sync_cli = AppGroup("sync", help="The sync worker's state.")
 
 
 def _engine():
@@ -132,6 +134,200 @@ def forms_publish(form_id: str, version: int) -> None:
     click.echo(f"published {published.form_id} v{published.version} sha256 {published.sha256}")
 
 
+@sync_cli.command("status")
+def sync_status_command() -> None:
+    """Per inspector database: backlog, last processed time, retrying and quarantined."""
+    from server.accounts.actor import Actor
+    from server.accounts.models import Role
+    from server.syncstate.status import quarantined_documents, sync_status
+
+    system = Actor(user_id=0, username="cli", role=Role.admin, county=None)
+    session = current_app.extensions["session_factory"]()
+    try:
+        rows = sync_status(session, system)
+        click.echo(
+            f"{'database':<18}{'user':<16}{'backlog':>8}{'retry':>6}{'quar.':>6}"
+            f"{'outbox':>7}  last processed"
+        )
+        for row in rows:
+            backlog = "?" if row.backlog is None else str(row.backlog)
+            processed = row.processed_at.isoformat(timespec="seconds") if row.processed_at else "-"
+            click.echo(
+                f"{row.db_name:<18}{row.username:<16}{backlog:>8}{row.retrying:>6}"
+                f"{row.quarantined:>6}{row.outbox_pending:>7}  {processed}"
+            )
+        for failure in quarantined_documents(session, system):
+            click.echo(
+                f"quarantined {failure.db_name} {failure.doc_id}@{failure.rev}: "
+                f"{failure.last_error}"
+            )
+    finally:
+        session.close()
+
+
+draw_cli = AppGroup("draw", help="Sampling draws of review batches (rule 12).")
+assignments_cli = AppGroup("assignments", help="On-site check assignments.")
+
+
+def _session_as(username: str | None):
+    """A session and the actor for ``username`` (None: no actor, for read-only checks)."""
+    from sqlalchemy import select
+
+    from server.accounts.actor import Actor
+    from server.accounts.models import User
+
+    session = current_app.extensions["session_factory"]()
+    if username is None:
+        return session, None
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        session.close()
+        raise click.ClickException(f"no user {username!r}")
+    return session, Actor.of(user)
+
+
+def _china_day(value: str, *, end: bool) -> dt.datetime:
+    """The start (or the end) of a day in China, as a UTC-aware datetime."""
+    from server.clock import CHINA
+
+    day = dt.date.fromisoformat(value)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
+    return (start + dt.timedelta(days=1) if end else start).astimezone(dt.UTC)
+
+
+@draw_cli.command("create")
+@click.argument("batch_id", type=int)
+@click.option("--as-user", "username", required=True, help="A city reviewer or admin.")
+@click.option("--supplementary", is_flag=True, help="Draw the filings not in an earlier draw.")
+@click.option("--rate", default=None, help="Sampling rate, e.g. 0.35; default the city's.")
+@click.option(
+    "--seed", default=None, help="A seed drawn in public; default 256 random bits from the OS."
+)
+def draw_create(
+    batch_id: int, username: str, supplementary: bool, rate: str | None, seed: str | None
+) -> None:
+    """Draw a review batch and record the draw (seed, algorithm, rate, hashes, entries)."""
+    from server.errors import DomainError
+    from server.sampling.service import create_draw
+
+    session, actor = _session_as(username)
+    try:
+        draw = create_draw(
+            session,
+            actor=actor,
+            batch_id=batch_id,
+            supplementary=supplementary,
+            sampling_rate=rate,
+            seed=seed,
+        )
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.code}: {exc.message}") from exc
+    finally:
+        session.close()
+    click.echo(
+        f"draw {draw.id} ({draw.kind}) of batch {batch_id}: {draw.selected_count} of "
+        f"{draw.eligible_count} selected at rate {draw.sampling_rate}\n"
+        f"  algorithm {draw.algorithm_version}\n  seed {draw.seed}\n"
+        f"  eligible {draw.eligible_hash}\n  selected {draw.selected_hash}"
+    )
+
+
+@draw_cli.command("verify")
+@click.argument("draw_id", type=int)
+def draw_verify(draw_id: int) -> None:
+    """Re-draw from the recorded seed and candidates; exit 1 unless the same list comes out."""
+    from server.sampling.models import Draw
+    from server.sampling.service import verify_draw
+
+    session, _ = _session_as(None)
+    try:
+        draw = session.get(Draw, draw_id)
+        if draw is None:
+            raise click.ClickException(f"no draw {draw_id}")
+        result = verify_draw(session, draw)
+    finally:
+        session.close()
+    if not result.matches:
+        for problem in result.problems:
+            click.echo(f"  {problem}", err=True)
+        click.echo(f"draw {draw_id} does NOT verify", err=True)
+        sys.exit(1)
+    click.echo(
+        f"draw {draw_id} verified: re-drawing selects the same {result.selected_count} "
+        f"of {result.eligible_count} filings"
+    )
+
+
+@assignments_cli.command("propose")
+@click.argument("draw_id", type=int)
+@click.option("--as-user", "username", required=True, help="A city reviewer or admin.")
+@click.option(
+    "--from", "first_day", required=True, help="First day of the visits (China), YYYY-MM-DD."
+)
+@click.option("--to", "last_day", required=True, help="Last day of the visits (China), YYYY-MM-DD.")
+@click.option("--team-size", default=2, show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show the teams; write nothing.")
+def assignments_propose(
+    draw_id: int, username: str, first_day: str, last_day: str, team_size: int, dry_run: bool
+) -> None:
+    """Propose a team for every selected filing of a draw without one, and plan them."""
+    from server.assignments.proposals import propose_for_draw
+    from server.errors import DomainError
+
+    session, actor = _session_as(username)
+    try:
+        report = propose_for_draw(
+            session,
+            actor=actor,
+            draw_id=draw_id,
+            window_start=_china_day(first_day, end=False),
+            window_end=_china_day(last_day, end=True),
+            team_size=team_size,
+            dry_run=dry_run,
+        )
+        session.rollback() if dry_run else session.commit()
+    except DomainError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.code}: {exc.message}") from exc
+    finally:
+        session.close()
+    for team in report.teams:
+        click.echo(f"  filing {team.filing_id}: {', '.join(str(m) for m in team.members)}")
+    for gap in report.unstaffed:
+        click.echo(f"  filing {gap.filing_id}: UNSTAFFED: {gap.reason}", err=True)
+    verb = "would plan" if dry_run else "planned"
+    click.echo(
+        f"{verb} {len(report.teams)} assignment(s); {len(report.unstaffed)} unstaffed; "
+        f"{report.already_assigned} already assigned"
+    )
+
+
+@click.command("deadlines")
+@click.option("--as-user", "username", required=True, help="A reviewer: their scope is listed.")
+@click.option("--kind", type=click.Choice(["overdue", "upcoming"]), default="overdue")
+@click.option("--within", default=3, show_default=True, help="upcoming: due within N days.")
+def deadlines_command(username: str, kind: str, within: int) -> None:
+    """List filings past their review deadline, or due soon (S4 §三: 7 and 15 days)."""
+    from server.review.deadlines import DeadlineKind, list_deadlines
+
+    session, actor = _session_as(username)
+    try:
+        rows, total = list_deadlines(
+            session, actor, kind=DeadlineKind(kind), within=within, limit=10_000
+        )
+    finally:
+        session.close()
+    for row in rows:
+        click.echo(
+            f"  filing {row.filing_id:>6}  {row.county}  {row.status.value:<14} "
+            f"{row.deadline.stage} due {row.deadline.due_on}  ({row.days_left:+d} days)  "
+            f"{row.enterprise_name}"
+        )
+    click.echo(f"{total} {kind}")
+
+
 def _spec_text(app: Flask) -> str:
     spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -142,4 +338,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(openapi_cli)
     app.cli.add_command(forms_cli)
+    app.cli.add_command(sync_cli)
     app.cli.add_command(import_filings_command)
+    app.cli.add_command(draw_cli)
+    app.cli.add_command(assignments_cli)
+    app.cli.add_command(deadlines_command)

@@ -1,6 +1,7 @@
 """Every model, imported once so that metadata (Alembic, tests) sees all tables."""
 
 from server.accounts.models import Role, User
+from server.assignments.models import Assignment, AssignmentMember, AssignmentStatus
 from server.audit.models import AuditEvent
 from server.compliance.models import (
     ConflictDeclaration,
@@ -10,6 +11,7 @@ from server.compliance.models import (
     PenaltyKind,
 )
 from server.db import Base
+from server.evidence.models import Photo
 from server.filings.models import (
     Filing,
     FilingStatus,
@@ -17,26 +19,57 @@ from server.filings.models import (
     IndustryCase,
     SupportingDocument,
 )
+from server.inspections.models import (
+    Inspection,
+    InspectionRevision,
+    InspectionStatus,
+)
 from server.registry.models import CemsPoint, Enterprise, ProductionLine, Site, VehicleGate
+from server.review.models import JurisdictionSettings, ReviewBatch, ReviewTransition
+from server.sampling.models import Draw, DrawEntry
+from server.syncstate.models import (
+    AssignmentPush,
+    IngestedRevision,
+    OutboxDocument,
+    SyncCheckpoint,
+    SyncFailure,
+)
 
 __all__ = [
+    "Assignment",
+    "AssignmentMember",
+    "AssignmentPush",
+    "AssignmentStatus",
     "AuditEvent",
     "Base",
     "CemsPoint",
     "ConflictDeclaration",
     "ConflictKind",
+    "Draw",
+    "DrawEntry",
     "Enterprise",
     "Filing",
     "FilingStatus",
     "IndicatorClaim",
     "IndustryCase",
+    "IngestedRevision",
+    "Inspection",
+    "InspectionRevision",
+    "InspectionStatus",
     "IntegrityRecord",
+    "JurisdictionSettings",
+    "OutboxDocument",
     "Penalty",
     "PenaltyKind",
+    "Photo",
     "ProductionLine",
+    "ReviewBatch",
+    "ReviewTransition",
     "Role",
     "Site",
     "SupportingDocument",
+    "SyncCheckpoint",
+    "SyncFailure",
     "User",
     "VehicleGate",
 ]

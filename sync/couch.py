@@ -16,7 +16,7 @@ PouchDB Server answers too (development and tests); nothing here relies on one o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from json import dumps as json_dumps
 from types import TracebackType
 from typing import Any
@@ -173,25 +173,23 @@ class CouchClient:
 
     # --- documents ---------------------------------------------------------------------------
 
-    def upsert_doc(self, db: str, doc: Mapping[str, Any], *, attempts: int = 5) -> str:
-        """Write ``doc`` as the document's newest revision, whatever revision is there now.
+    def current_revs(self, db: str, doc_ids: list[str]) -> dict[str, str]:
+        """The current revision of each existing (not deleted) document among ``doc_ids``."""
+        response = self._request("POST", f"{_db_path(db)}/_all_docs", json={"keys": doc_ids})
+        rows = _json_object(self._checked(response)).get("rows", [])
+        return {
+            row["id"]: row["value"]["rev"]
+            for row in rows
+            if "value" in row and not row["value"].get("deleted")
+        }
 
-        For server-owned documents only (the server is their one writer, so "newest wins" is
-        right); retries when a concurrent write of the same document lands in between.
-        """
-        body = dict(doc)
-        for _ in range(attempts):
-            current = self.get_doc(db, body["_id"])
-            if current is not None:
-                body["_rev"] = current["_rev"]
-            else:
-                body.pop("_rev", None)
-            try:
-                return self.put_doc(db, body)
-            except CouchError as exc:
-                if exc.status != 409:
-                    raise
-        raise CouchError(409, "conflict", f"{body['_id']} kept changing; gave up")
+    def bulk_docs(self, db: str, docs: Sequence[Mapping[str, Any]]) -> list[Json]:
+        """Write several documents in one request; one answer per document, in order."""
+        response = self._request("POST", f"{_db_path(db)}/_bulk_docs", json={"docs": list(docs)})
+        answer = self._checked(response).json()
+        if not isinstance(answer, list):
+            raise CouchError(response.status_code, "bad_response", "expected a list")
+        return answer
 
     def bulk_get_revs(self, db: str, doc_id: str, revs: list[str]) -> list[Json]:
         """The bodies of the given revisions of one document (conflicts' losing revisions)."""

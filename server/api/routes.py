@@ -5,19 +5,27 @@ from __future__ import annotations
 from flask import Flask, Response, abort, send_from_directory
 from flask_smorest import Api
 
+from server.api.assignments.routes import blp as assignments_blp
 from server.api.auth.routes import blp as auth_blp
+from server.api.batches.routes import blp as batches_blp
 from server.api.catalogue.routes import blp as catalogue_blp
 from server.api.claims.routes import blp as claims_blp
 from server.api.common import ErrorSchema
 from server.api.conflicts.routes import blp as conflicts_blp
+from server.api.deadlines.routes import blp as deadlines_blp
+from server.api.draws.routes import blp as draws_blp
 from server.api.enterprises.routes import blp as enterprises_blp
 from server.api.filings.routes import blp as filings_blp
 from server.api.forms.routes import blp as forms_blp
 from server.api.health.routes import blp as health_blp
 from server.api.imports.routes import blp as imports_blp
+from server.api.inspections.routes import blp as inspections_blp
 from server.api.integrity.routes import blp as integrity_blp
+from server.api.jurisdictions.routes import blp as jurisdictions_blp
 from server.api.penalties.routes import blp as penalties_blp
 from server.api.sites.routes import blp as sites_blp
+from server.api.sync_status.routes import blp as sync_status_blp
+from server.api.transitions.routes import blp as transitions_blp
 from server.api.users.routes import blp as users_blp
 from server.auth import public
 from server.config import PROJECT_ROOT
@@ -40,6 +48,14 @@ BLUEPRINTS = (
     integrity_blp,
     conflicts_blp,
     imports_blp,
+    jurisdictions_blp,
+    batches_blp,
+    draws_blp,
+    transitions_blp,
+    deadlines_blp,
+    assignments_blp,
+    inspections_blp,
+    sync_status_blp,
 )
 
 

@@ -53,8 +53,12 @@ class Live:
     def inspector(self, username: str | None = None) -> User:
         with self.session() as session:
             user = create_user(
-                session, actor=None, username=username or f"insp-{uuid.uuid4().hex[:8]}",
-                password_hash=_PASSWORD_HASH, display_name="Inspector", role=Role.inspector,
+                session,
+                actor=None,
+                username=username or f"insp-{uuid.uuid4().hex[:8]}",
+                password_hash=_PASSWORD_HASH,
+                display_name="Inspector",
+                role=Role.inspector,
                 city=CITY,
             )
             session.commit()
@@ -65,12 +69,23 @@ class Live:
 
     def tablet(self, user: User, steps: list[dict[str, Any]], name: str = "tablet") -> list[Any]:
         """Run ``steps`` on the named tablet of ``user`` (its local data persists per name)."""
-        spec = {"url": self.db_url(user), "username": user.username, "password": PASSWORD,
-                "dir": str(self.tmp / f"tablet-{user.id}"), "name": name, "steps": steps}
+        spec = {
+            "url": self.db_url(user),
+            "username": user.username,
+            "password": PASSWORD,
+            "dir": str(self.tmp / f"tablet-{user.id}"),
+            "name": name,
+            "steps": steps,
+        }
         (self.tmp / f"tablet-{user.id}").mkdir(exist_ok=True)
         done = subprocess.run(
-            [NODE or "node", str(TABLET)], input=json.dumps(spec), capture_output=True,
-            text=True, cwd=ROOT, timeout=120, check=False,
+            [NODE or "node", str(TABLET)],
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
@@ -109,8 +124,12 @@ def live(couch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
 
     tmp = tmp_path_factory.mktemp("live")
     url, engine, drop = fresh_database(os.environ.get("TEST_DATABASE_URL", "sqlite://"), tmp)
-    settings = Settings(database_url=url, couchdb_url=couch_url, media_root=tmp / "media",
-                        secret_key="live-test-secret")
+    settings = Settings(
+        database_url=url,
+        couchdb_url=couch_url,
+        media_root=tmp / "media",
+        secret_key="live-test-secret",
+    )
     app = create_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

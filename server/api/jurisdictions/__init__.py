@@ -1,0 +1,1 @@
+"""jurisdictions resource."""

@@ -1,0 +1,53 @@
+"""A city's review rules, versioned: sampling rate (at least 30%), deadline days, day counting."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.api.scope import db_session
+from server.auth import current_actor
+from server.review import jurisdiction
+
+blp = Blueprint(
+    "jurisdictions", __name__, url_prefix="/api/jurisdictions", description="Jurisdiction rules"
+)
+
+
+class SettingsSchema(ma.Schema):
+    city = ma.fields.String(dump_only=True)
+    version = ma.fields.Integer(dump_only=True, allow_none=True)
+    effective_from = ma.fields.Date(required=True, allow_none=True)
+    sampling_rate = ma.fields.Decimal(
+        required=True, as_string=True, metadata={"description": "at least 0.30 (rule 12)"}
+    )
+    county_review_days = ma.fields.Integer(load_default=7)
+    city_review_days = ma.fields.Integer(load_default=15)
+    day_kind = ma.fields.String(load_default="calendar", metadata={"description": "or working"})
+    holidays = ma.fields.List(ma.fields.Date(), load_default=list)
+    extra_workdays = ma.fields.List(ma.fields.Date(), load_default=list)
+    multi_industry = ma.fields.String(
+        load_default="main_industry",
+        metadata={"description": "main_industry (Henan), cross_level (Shaoxing), each_industry"},
+    )
+    note = ma.fields.String(load_default=None, allow_none=True, load_only=True)
+
+
+class JurisdictionSchema(ma.Schema):
+    in_force = ma.fields.Nested(SettingsSchema, metadata={"description": "today; else defaults"})
+    versions = ma.fields.List(ma.fields.Nested(SettingsSchema))
+
+
+@blp.route("/<city>/settings")
+class Settings(MethodView):
+    @blp.response(200, JurisdictionSchema)
+    def get(self, city: str):
+        """The rules in force today and every version (reviewers)"""
+        return jurisdiction.describe(db_session(), current_actor(), city)
+
+    @blp.arguments(SettingsSchema)
+    @blp.response(201, SettingsSchema)
+    def post(self, data, city: str):
+        """Add the next version of the city's rules (admin); a rate under 0.30 is refused"""
+        return jurisdiction.add_version(db_session(), actor=current_actor(), city=city, **data)

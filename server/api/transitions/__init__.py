@@ -1,0 +1,1 @@
+"""transitions resource."""

@@ -1,0 +1,1 @@
+"""Review: batches, jurisdiction rules, the filing workflow (S4 §三) and its deadlines."""

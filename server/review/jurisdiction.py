@@ -1,0 +1,199 @@
+"""A city's review rules as versioned data: sampling rate, deadline days, day counting.
+
+Rule 12 sets the floor (at least 30% of B applicants); S4 §三 the 7 and 15 days. A city may
+sample more or count differently; each change is a new version, never an edit, so a draw or a
+deadline can always say which rules it followed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.accounts.actor import Actor
+from server.accounts.models import Role
+from server.audit.service import record
+from server.clock import china_today
+from server.errors import ValidationFailed
+from server.review.daycount import CALENDAR, DAY_KINDS, add_days
+from server.review.errors import RateTooLow
+from server.review.models import JurisdictionSettings
+
+MINIMUM_SAMPLING_RATE = Decimal("0.30")  # rule 12, S4 §三(三) "不低于30%"
+# Rule 2: how a plant in several industries is graded.
+MULTI_INDUSTRY_POLICIES = (
+    "main_industry",  # Henan 2021 (S2 §二): the largest emitter leads, the others must match
+    "cross_level",  # Shaoxing (S4 §三(二)): main + reference industries, the cross level
+    "each_industry",  # MEE26: each industry alone, the plant gets the lowest
+)
+
+
+@dataclass(frozen=True)
+class JurisdictionRules:
+    city: str
+    version: int | None = None  # None: the built-in defaults (no version stored yet)
+    effective_from: dt.date | None = None
+    sampling_rate: Decimal = MINIMUM_SAMPLING_RATE
+    county_review_days: int = 7  # S4 §三(二)
+    city_review_days: int = 15  # S4 §三(三)
+    day_kind: str = CALENDAR
+    holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
+    multi_industry: str = "main_industry"
+
+    def due(self, start: dt.date, days: int) -> dt.date:
+        return add_days(
+            start, days, kind=self.day_kind, holidays=self.holidays, workdays=self.extra_workdays
+        )
+
+
+def parse_rate(value: str | Decimal | float) -> Decimal:
+    """A sampling rate as an exact decimal between 0.30 and 1. Raises RateTooLow, ValidationFailed."""
+    try:
+        rate = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValidationFailed(
+            "sampling rate is not a number", errors={"sampling_rate": ["must be a decimal"]}
+        ) from exc
+    if not rate.is_finite() or rate > 1:
+        raise ValidationFailed(
+            "sampling rate above 100%", errors={"sampling_rate": ["must be at most 1"]}
+        )
+    if rate < MINIMUM_SAMPLING_RATE:
+        raise RateTooLow(
+            f"sampling rate {rate} is below the minimum {MINIMUM_SAMPLING_RATE} "
+            "(rule 12: at least 30% of B applicants are checked on site)",
+            errors={"sampling_rate": [f"must be at least {MINIMUM_SAMPLING_RATE}"]},
+        )
+    return rate
+
+
+def _rules(row: JurisdictionSettings) -> JurisdictionRules:
+    return JurisdictionRules(
+        city=row.city,
+        version=row.version,
+        effective_from=row.effective_from,
+        sampling_rate=Decimal(row.sampling_rate),
+        county_review_days=row.county_review_days,
+        city_review_days=row.city_review_days,
+        day_kind=row.day_kind,
+        holidays=tuple(sorted(dt.date.fromisoformat(d) for d in row.holidays)),
+        extra_workdays=tuple(sorted(dt.date.fromisoformat(d) for d in row.extra_workdays)),
+        multi_industry=row.multi_industry,
+    )
+
+
+def rules_for(session: Session, city: str, on: dt.date) -> JurisdictionRules:
+    """The city's rules in force on ``on``: the highest version already effective, else defaults."""
+    row = session.scalars(
+        select(JurisdictionSettings)
+        .where(JurisdictionSettings.city == city, JurisdictionSettings.effective_from <= on)
+        .order_by(JurisdictionSettings.version.desc())
+        .limit(1)
+    ).first()
+    return _rules(row) if row is not None else JurisdictionRules(city=city)
+
+
+@dataclass(frozen=True)
+class JurisdictionView:
+    in_force: JurisdictionRules
+    versions: list[JurisdictionRules]
+
+
+def describe(session: Session, actor: Actor, city: str) -> JurisdictionView:
+    """The rules in force today and every stored version, oldest first (reviewers)."""
+    actor.require(Role.county_reviewer, Role.city_reviewer, Role.admin)
+    query = select(JurisdictionSettings).where(JurisdictionSettings.city == city)
+    versions = [
+        _rules(row) for row in session.scalars(query.order_by(JurisdictionSettings.version))
+    ]
+    return JurisdictionView(rules_for(session, city, china_today()), versions)
+
+
+def _settings_problems(
+    *, county_review_days: int, city_review_days: int, day_kind: str, multi_industry: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, value in (
+        ("county_review_days", county_review_days),
+        ("city_review_days", city_review_days),
+    ):
+        if not 1 <= value <= 90:
+            errors[name] = ["must be between 1 and 90 days"]
+    if day_kind not in DAY_KINDS:
+        errors["day_kind"] = [f"must be one of {', '.join(DAY_KINDS)}"]
+    if multi_industry not in MULTI_INDUSTRY_POLICIES:
+        errors["multi_industry"] = [f"must be one of {', '.join(MULTI_INDUSTRY_POLICIES)}"]
+    return errors
+
+
+def add_version(
+    session: Session,
+    *,
+    actor: Actor,
+    city: str,
+    effective_from: dt.date,
+    sampling_rate: str | Decimal,
+    county_review_days: int = 7,
+    city_review_days: int = 15,
+    day_kind: str = CALENDAR,
+    holidays: list[dt.date] | None = None,
+    extra_workdays: list[dt.date] | None = None,
+    multi_industry: str = "main_industry",
+    note: str | None = None,
+) -> JurisdictionRules:
+    """Add the next version of a city's rules (admin); returns them as stored.
+
+    Raises Forbidden, RateTooLow, ValidationFailed.
+    """
+    actor.require(Role.admin)
+    rate = parse_rate(sampling_rate)
+    errors = _settings_problems(
+        county_review_days=county_review_days,
+        city_review_days=city_review_days,
+        day_kind=day_kind,
+        multi_industry=multi_industry,
+    )
+    if errors:
+        raise ValidationFailed("the jurisdiction settings have problems", errors=errors)
+    latest = session.scalar(
+        select(func.max(JurisdictionSettings.version)).where(JurisdictionSettings.city == city)
+    )
+    row = JurisdictionSettings(
+        city=city,
+        version=(latest or 0) + 1,
+        effective_from=effective_from,
+        sampling_rate=str(rate),
+        county_review_days=county_review_days,
+        city_review_days=city_review_days,
+        day_kind=day_kind,
+        holidays=sorted(d.isoformat() for d in holidays or []),
+        extra_workdays=sorted(d.isoformat() for d in extra_workdays or []),
+        multi_industry=multi_industry,
+        note=note,
+        created_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()  # the id goes into the audit event and the response
+    record(
+        session,
+        actor_id=actor.user_id,
+        action="jurisdiction.settings_added",
+        subject_type="jurisdiction_settings",
+        subject_id=row.id,
+        data={
+            "city": city,
+            "version": row.version,
+            "effective_from": effective_from.isoformat(),
+            "sampling_rate": row.sampling_rate,
+            "county_review_days": county_review_days,
+            "city_review_days": city_review_days,
+            "day_kind": day_kind,
+            "multi_industry": multi_industry,
+        },
+    )
+    return _rules(row)

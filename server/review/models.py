@@ -1,0 +1,76 @@
+"""Review models: batches, jurisdiction rules (versioned), and each filing's transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base, utcnow
+
+
+class ReviewBatch(Base):
+    """An industry batch of a city's review year with its deadline (S0 §四, S2 §七).
+
+    A filing belongs to the batch of its year whose industries include its main industry;
+    batches of one city and year never share an industry, so no filing is in two.
+    """
+
+    __tablename__ = "review_batches"
+    __table_args__ = (UniqueConstraint("city", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(50))
+    year: Mapped[int]
+    industries: Mapped[list[str]] = mapped_column(JSON)
+    deadline: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class JurisdictionSettings(Base):
+    """One version of a city's review rules; the highest version in force on a day applies."""
+
+    __tablename__ = "jurisdiction_settings"
+    __table_args__ = (UniqueConstraint("city", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int]
+    effective_from: Mapped[dt.date]
+    # A decimal written out ("0.30"): floats would round ceil(0.3 × 10) up to 4.
+    sampling_rate: Mapped[str] = mapped_column(String(8))
+    county_review_days: Mapped[int]
+    city_review_days: Mapped[int]
+    day_kind: Mapped[str] = mapped_column(String(10))  # calendar | working
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates, working days only
+    extra_workdays: Mapped[list[str]] = mapped_column(JSON, default=list)  # 调休 weekend workdays
+    multi_industry: Mapped[str] = mapped_column(String(20))  # rule 2
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReviewTransition(Base):
+    """One step of a filing through the workflow: who moved it, from where to where, on which day."""
+
+    __tablename__ = "review_transitions"
+    __table_args__ = (Index("ix_review_transitions_filing_to", "filing_id", "to_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[dt.date]  # the day in China it happened; deadlines count from it
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Returned for supplement: every missing item, told to the plant at once (S4 §三(二)).
+    missing_items: Mapped[list[Any] | None] = mapped_column(JSON)

@@ -1,0 +1,189 @@
+"""Moving a filing through the review workflow: who may, with what, and the record of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.accounts.actor import Actor
+from server.accounts.models import Role
+from server.audit.service import record
+from server.clock import china_today
+from server.db import paginate
+from server.errors import ValidationFailed
+from server.filings.models import Filing, FilingStatus
+from server.filings.repository import get_filing
+from server.review.deadlines import Deadline, filing_deadline
+from server.review.errors import MissingItemsRequired
+from server.review.models import ReviewTransition
+from server.review.workflow import Action, Stage, Step, allowed_actions, next_status, step_for
+
+MAX_ITEM_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where a filing stands: its state, what may happen next, the clock running, what is missing."""
+
+    filing_id: int
+    status: FilingStatus
+    allowed_actions: list[Action]
+    deadline: Deadline | None
+    days_left: int | None
+    missing_items: list[Any]  # while returned: the list the plant was given
+
+
+@dataclass(frozen=True)
+class Outcome:
+    transition: ReviewTransition
+    state: ReviewState
+
+
+def review_state(session: Session, filing: Filing, today: dt.date | None = None) -> ReviewState:
+    today = today or china_today()
+    deadline = filing_deadline(session, filing, today)
+    missing: list[Any] = []
+    if filing.status is FilingStatus.returned:
+        last = session.scalars(
+            select(ReviewTransition)
+            .where(ReviewTransition.filing_id == filing.id)
+            .order_by(ReviewTransition.id.desc())
+            .limit(1)
+        ).first()
+        missing = list(last.missing_items or []) if last else []
+    return ReviewState(
+        filing_id=filing.id,
+        status=filing.status,
+        allowed_actions=allowed_actions(filing.status),
+        deadline=deadline,
+        days_left=deadline.days_left(today) if deadline else None,
+        missing_items=missing,
+    )
+
+
+def authorize(actor: Actor, step: Step, county: str) -> None:
+    """County steps: that county's reviewers; city steps: city reviewers; admins any. Raises Forbidden."""
+    if actor.is_admin:
+        return
+    if step.stage is Stage.county:
+        actor.require(Role.county_reviewer)
+    elif step.stage is Stage.city:
+        actor.require(Role.city_reviewer)
+    else:
+        actor.require(Role.county_reviewer, Role.city_reviewer)
+    actor.require_county(county)
+
+
+def _missing_items(items: list[str] | None) -> list[str]:
+    """Stripped, without blanks or repeats, in the order given."""
+    seen: dict[str, None] = {}
+    for item in items or []:
+        text = item.strip()
+        if text:
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def _last_day(session: Session, filing: Filing) -> dt.date:
+    last = session.scalar(
+        select(func.max(ReviewTransition.effective_on)).where(
+            ReviewTransition.filing_id == filing.id
+        )
+    )
+    return max(d for d in (filing.received_on, filing.supplement_on, last) if d is not None)
+
+
+def transition(
+    session: Session,
+    *,
+    actor: Actor,
+    filing: Filing,
+    action: Action,
+    on: dt.date | None = None,
+    missing_items: list[str] | None = None,
+    reason: str | None = None,
+) -> Outcome:
+    """Apply ``action`` to the filing on day ``on`` (China; default today); the step and the
+    filing's new state (with the deadline that now runs).
+
+    Raises Forbidden (wrong role or county), IllegalTransition (wrong state, with what is
+    allowed), MissingItemsRequired, ValidationFailed (a day in the future or before the last step).
+    """
+    step = step_for(action)
+    authorize(actor, step, filing.site.enterprise.county)
+    source = filing.status
+    target = next_status(source, action)
+    items = _missing_items(missing_items)
+    if step.needs_missing_items and not items:
+        raise MissingItemsRequired(
+            "returning a filing for supplement needs the complete list of missing items, "
+            "told to the plant at once (S4 §三(二) 一次性告知)",
+            errors={"missing_items": ["list every missing item; at least one"]},
+        )
+    today = china_today()
+    on = on or today
+    errors: dict[str, list[str]] = {}
+    if items and not step.needs_missing_items:
+        errors["missing_items"] = ["only return_for_supplement takes missing items"]
+    if any(len(item) > MAX_ITEM_LENGTH for item in items):
+        errors["missing_items"] = [f"each item at most {MAX_ITEM_LENGTH} characters"]
+    if step.needs_reason and not (reason or "").strip():
+        errors["reason"] = [f"{action.value} needs a reason"]
+    if on > today:
+        errors["on"] = [f"{on.isoformat()} is in the future (today in China is {today})"]
+    else:
+        last = _last_day(session, filing)
+        if on < last:
+            errors["on"] = [f"{on.isoformat()} is before the filing's last step on {last}"]
+    if errors:
+        raise ValidationFailed(f"cannot {action.value} this filing", errors=errors)
+    filing.status = target
+    if action is Action.supplement:
+        filing.supplement_on = on  # the county's 7 days start again from here
+    row = ReviewTransition(
+        filing_id=filing.id,
+        action=action.value,
+        from_status=source.value,
+        to_status=target.value,
+        effective_on=on,
+        actor_id=actor.user_id,
+        reason=(reason or "").strip() or None,
+        missing_items=items or None,
+    )
+    session.add(row)
+    session.flush()  # the id goes into the audit event; a concurrent move fails here (version)
+    record(
+        session,
+        actor_id=actor.user_id,
+        action="filing.transition",
+        subject_type="filing",
+        subject_id=filing.id,
+        data={
+            "transition_id": row.id,
+            "action": action.value,
+            "from": source.value,
+            "to": target.value,
+            "on": on.isoformat(),
+            "missing_items": items,
+            "reason": row.reason,
+        },
+    )
+    return Outcome(row, review_state(session, filing, today))
+
+
+def filing_review_state(session: Session, actor: Actor, filing_id: int) -> ReviewState:
+    """The review state of a filing in the actor's scope. Raises NotFound."""
+    return review_state(session, get_filing(session, actor, filing_id))
+
+
+def list_transitions(
+    session: Session, actor: Actor, filing_id: int, *, offset: int, limit: int
+) -> tuple[list[ReviewTransition], int]:
+    """A filing's steps, oldest first. Raises NotFound outside the actor's scope."""
+    filing = get_filing(session, actor, filing_id)
+    query = select(ReviewTransition).where(ReviewTransition.filing_id == filing.id)
+    return paginate(session, query, offset=offset, limit=limit, order_by=ReviewTransition.id)
