@@ -90,6 +90,7 @@ def bench_worker(couch_url: str, tmp: Path, count: int) -> dict[str, float]:
     while worker.process_db(db, report):
         pass
     ingest = time.perf_counter() - started
+    worker.close()
     started = time.perf_counter()
     from sync import outbox
 

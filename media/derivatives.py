@@ -4,8 +4,8 @@ A JPEG is decoded once, at the reduced size libjpeg produces while decoding (dra
 1/4 or 1/8, straight to YCbCr so no colour conversion is done twice). By default the preview is
 that reduced image itself, the power-of-two reduction whose long edge is nearest to 1280 px in
 ratio (1008 px for a 12-megapixel photo), so no resampling pass is needed; ``exact=True``
-decodes at the next larger reduction and resamples to exactly 1280 px instead, at about a
-third more cost per photo (docs/media.md has the figures). The thumbnail is a box reduction of
+decodes at the next larger reduction and resamples to exactly 1280 px instead, at about 1.7
+times the CPU per photo (docs/media.md has the figures). The thumbnail is a box reduction of
 the upright preview, and the perceptual hash is taken from the thumbnail.
 """
 

@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                     return 0
                 time.sleep(0.1)
     finally:
+        worker.close()
         couch.close()
         engine.dispose()
 

@@ -122,6 +122,13 @@ class CouchClient:
     def close(self) -> None:
         self.session.close()
 
+    def clone(self) -> CouchClient:
+        """Another client for the same server and credentials, with its own connections (for
+        use from another thread)."""
+        other = CouchClient(self.url, timeout=self.timeout)
+        other.session.auth = self.session.auth
+        return other
+
     # --- server ------------------------------------------------------------------------------
 
     def server_info(self) -> Json:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,42 @@ class Worker:
         self.batch_size, self.max_attempts = batch_size, max_attempts
         self.batches_per_pass = 20
         self._provisioned: set[int] = set()
+        # The next page of a feed is read while the current one is processed.
+        self._reader = couch.clone()
+        self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
+        self._prefetched: dict[str, tuple[str | None, Future[dict[str, Any]]]] = {}
+
+    def close(self) -> None:
+        self._prefetcher.shutdown(wait=True, cancel_futures=True)
+        self._reader.close()
+
+    def _read_feed(self, db: str, since: str | None) -> dict[str, Any]:
+        """The page of ``db``'s feed after ``since``: prefetched if it was, read now if not."""
+        ahead = self._prefetched.pop(db, None)
+        feed = None
+        if ahead is not None and ahead[0] == since:  # the page starts at our checkpoint
+            feed = ahead[1].result()
+        elif ahead is not None:
+            ahead[1].cancel()
+        if feed is None:
+            feed = self._changes(self.couch, db, since)
+        if len(feed.get("results", [])) >= self.batch_size:
+            following = feed["last_seq"]
+            following = following if isinstance(following, str) else str(following)
+            self._prefetched[db] = (
+                following,
+                self._prefetcher.submit(self._changes, self._reader, db, following),
+            )
+        return feed
+
+    def _changes(self, client: CouchClient, db: str, since: str | None) -> dict[str, Any]:
+        return client.changes(
+            db,
+            since=since,
+            limit=self.batch_size,
+            include_docs=True,
+            extra={"style": "all_docs"},  # every leaf: a conflict shows as two or more
+        )
 
     # --- one pass over everything ------------------------------------------------------------
 
@@ -139,13 +176,7 @@ class Worker:
             checkpoint = self._lock_checkpoint(session, db, owner)
             if checkpoint is None:
                 return False  # another worker holds this database right now
-            feed = self.couch.changes(
-                db,
-                since=checkpoint.seq,
-                limit=self.batch_size,
-                include_docs=True,
-                extra={"style": "all_docs"},  # every leaf: a conflict shows as two or more
-            )
+            feed = self._read_feed(db, checkpoint.seq)
             results: list[dict[str, Any]] = feed.get("results", [])
             tally = PassReport()
             try:

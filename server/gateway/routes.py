@@ -133,11 +133,16 @@ def _bulk_docs(db: str, user_id: int) -> Response:
             refused[index] = {"id": doc_id, "error": "forbidden", "reason": problem}
     results: list[Any] = []
     if allowed:
-        forward = {**body, "docs": [doc for _, doc in allowed]}
+        # Every document passed (the usual case): send the body on as it came, unparsed again.
+        data = (
+            request.get_data()
+            if not refused
+            else json.dumps({**body, "docs": [doc for _, doc in allowed]})
+        )
         upstream = couch().raw(
             "POST",
             _path(db, "_bulk_docs"),
-            data=json.dumps(forward),
+            data=data,
             headers={"Content-Type": "application/json"},
         )
         with upstream:

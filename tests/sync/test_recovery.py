@@ -131,6 +131,7 @@ def test_couchdb_restarted_mid_sync_recovers(live, couch_server):
         assert push["ok"] is True
         worker.run_once()
     finally:
+        worker.close()
         couch.close()
     ingested, feedback = counts(live, f"inspector-{lead.id}")
     assert (ingested, feedback) == (9, 9)

@@ -23,13 +23,15 @@ def worker(live):
     couch = CouchClient(live.couch_url)
     from server.db import make_sessionmaker
 
-    yield Worker(
+    worker = Worker(
         make_sessionmaker(live.engine),
         couch,
         FilesystemBlobStore(live.tmp / "media"),
         batch_size=50,
         max_attempts=3,
     )
+    yield worker
+    worker.close()
     couch.close()
 
 
