@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts openapi test-sqlite test-postgres bench clean
+.PHONY: help install run test check lint format typecheck contracts openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## Create .venv, install pinned Python and npm packages
 
-run: install ## Start everything on one machine: PouchDB Server, migrations, demo city, web app
+run: install ## Start everything: PouchDB Server, migrations, demo city, web app, sync worker
 	$(PY) -m devtools.run
 
 test: install check ## Install, lint, type-check, then the whole suite on SQLite and PostgreSQL
@@ -60,8 +60,23 @@ contracts: ## import-linter: the layering of ARCHITECTURE.md
 openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
 	$(PY) -m flask --app wsgi openapi write
 
-bench: install ## Benchmarks; figures go to docs/benchmarks.md
+bench: install ## Every benchmark (several minutes); figures in docs/benchmarks.md
+	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync
+
+bench-filings: install ## Filtered filing list vs health check, 5,522 plants (issue 2)
 	$(PY) bench/bench_filings_list.py
+
+bench-forms: install ## Form validation vs json.loads (issue 3)
+	$(PY) bench/bench_forms.py
+
+bench-sampling: install ## Draw + assignment vs loading 5,522 filings (issue 4)
+	$(PY) bench/bench_sampling.py
+
+bench-sync: install ## Worker ingest vs raw _changes; gateway vs direct replication (issue 5)
+	$(PY) bench/bench_sync.py
+
+bench-media: install ## Photo pipeline vs a reduced decode; peak memory (issue 6)
+	$(PY) bench/bench_media.py
 
 clean: ## Remove the virtualenv, npm packages and local data under instance/
 	rm -rf $(VENV) node_modules instance

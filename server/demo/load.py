@@ -20,6 +20,7 @@ from server.accounts.service import create_user
 from server.audit.service import record
 from server.compliance.models import ConflictKind, PenaltyKind
 from server.compliance.service import declare_conflict, record_integrity, record_penalty
+from server.demo.field_work import publish_demo_assignments
 from server.demo.generate import generate_city
 from server.demo.records import DemoAccount, DemoCity, demo_account_list
 from server.errors import Conflict
@@ -50,6 +51,7 @@ class LoadResult:
     penalties: int = 0
     integrity_records: int = 0
     conflicts: int = 0
+    assignments: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -67,6 +69,7 @@ class LoadResult:
                 f"  claimed grades (main industry): {grades}",
                 f"  penalties {self.penalties}, integrity records {self.integrity_records}, "
                 f"conflict declarations {self.conflicts}",
+                f"  published on-site assignments {self.assignments} (A claims; teams of two)",
                 f"  users: {roles}",
             ]
         )
@@ -88,6 +91,7 @@ def load_demo_city(
     }
     enterprises = _registry(session, city, county_actor, result)
     _compliance(session, city, enterprises, actors, county_actor, users, result)
+    result.assignments = publish_demo_assignments(session, actors["admin"], users)
     result.seconds = time.perf_counter() - started
     return result
 
