@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ test-postgres: ## The SQL tests on PostgreSQL (skipped with a message when none 
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: skipping the PostgreSQL run"; \
 	fi
 
-check: lint typecheck contracts ## ruff, mypy and the import-layer contracts
+check: lint typecheck contracts forms-check ## ruff, mypy, the import-layer contracts, form definitions
 
 lint: ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -56,6 +56,9 @@ typecheck: ## mypy on the packages
 
 contracts: ## import-linter: the layering of ARCHITECTURE.md
 	$(VENV)/bin/lint-imports
+
+forms-check: ## Check every inspection form definition (and that published ones are unchanged)
+	$(PY) -m flask --app wsgi forms check
 
 openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
 	$(PY) -m flask --app wsgi openapi write

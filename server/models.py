@@ -11,7 +11,7 @@ from server.compliance.models import (
     PenaltyKind,
 )
 from server.db import Base
-from server.evidence.models import Photo
+from server.evidence.models import Device, Photo, PhotoCustody, PhotoFinding
 from server.filings.models import (
     Filing,
     FilingStatus,
@@ -45,6 +45,7 @@ __all__ = [
     "CemsPoint",
     "ConflictDeclaration",
     "ConflictKind",
+    "Device",
     "Draw",
     "DrawEntry",
     "Enterprise",
@@ -62,6 +63,8 @@ __all__ = [
     "Penalty",
     "PenaltyKind",
     "Photo",
+    "PhotoCustody",
+    "PhotoFinding",
     "ProductionLine",
     "ReviewBatch",
     "ReviewTransition",

@@ -41,7 +41,11 @@ def _body(status: int, code: str, message: str, errors: dict[str, Any] | None = 
 
 
 def _domain(error: DomainError) -> Any:
-    return _body(error.status, error.code, error.message, error.errors)
+    response = _body(error.status, error.code, error.message, error.errors)
+    retry_after = getattr(error, "retry_after", None)  # "busy, try again": say when
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _stale(_error: StaleDataError) -> Any:

@@ -13,6 +13,7 @@ from server.api.claims.routes import blp as claims_blp
 from server.api.common import ErrorSchema
 from server.api.conflicts.routes import blp as conflicts_blp
 from server.api.deadlines.routes import blp as deadlines_blp
+from server.api.devices.routes import blp as devices_blp
 from server.api.draws.routes import blp as draws_blp
 from server.api.enterprises.routes import blp as enterprises_blp
 from server.api.filings.routes import blp as filings_blp
@@ -23,6 +24,7 @@ from server.api.inspections.routes import blp as inspections_blp
 from server.api.integrity.routes import blp as integrity_blp
 from server.api.jurisdictions.routes import blp as jurisdictions_blp
 from server.api.penalties.routes import blp as penalties_blp
+from server.api.photos.routes import blp as photos_blp
 from server.api.sites.routes import blp as sites_blp
 from server.api.sync_status.routes import blp as sync_status_blp
 from server.api.transitions.routes import blp as transitions_blp
@@ -55,6 +57,8 @@ BLUEPRINTS = (
     deadlines_blp,
     assignments_blp,
     inspections_blp,
+    photos_blp,
+    devices_blp,
     sync_status_blp,
 )
 

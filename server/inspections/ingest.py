@@ -8,23 +8,26 @@ with reasons the inspector can act on, and the feedback says so (ANCHORS.md, Com
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspection_forms import PlantContext, Problem
+from media import BlobStore
+from media.checks import RegisteredDevice
 from server.assignments.models import Assignment, AssignmentMember
+from server.evidence import repository as evidence_repository
+from server.evidence.evaluation import Visit, visit_of
 from server.evidence.models import Photo
+from server.evidence.service import receive_photo, refuse_document
 from server.inspections.forms import dry_run, plant_context
 from server.inspections.models import Inspection, InspectionRevision, InspectionStatus
 from server.registry.models import Site
 
-
-class BlobSink(Protocol):
-    def put(self, data: bytes) -> str: ...
+# Where photo bytes go: the media store (originals by sha256, derivatives beside them).
+BlobSink = BlobStore
 
 
 @dataclass
@@ -47,6 +50,8 @@ class BatchContext:
         self.ingested: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
         self._facts: dict[int, AssignmentFacts | None] = {}
+        self._visits: dict[int, Visit] = {}
+        self._devices: dict[int, list[RegisteredDevice]] = {}
         self.inspections = {
             i.doc_id: i
             for i in session.scalars(select(Inspection).where(Inspection.doc_id.in_(doc_ids)))
@@ -59,6 +64,18 @@ class BatchContext:
         if assignment_id not in self._facts:
             self._facts[assignment_id] = self._load(assignment_id)
         return self._facts[assignment_id]
+
+    def visit(self, facts: AssignmentFacts) -> Visit:
+        """The assignment's site, geofence and window as the photo checks take them."""
+        key = facts.assignment.id
+        if key not in self._visits:
+            self._visits[key] = visit_of(self.session, facts.assignment)
+        return self._visits[key]
+
+    def devices(self, user_id: int) -> list[RegisteredDevice]:
+        if user_id not in self._devices:
+            self._devices[user_id] = evidence_repository.registered_devices(self.session, user_id)
+        return self._devices[user_id]
 
     def _load(self, assignment_id: int) -> AssignmentFacts | None:
         assignment = self.session.get(Assignment, assignment_id)
@@ -211,44 +228,67 @@ def ingest_photo(
     store: BlobSink,
     batch: BatchContext,
 ) -> Feedback:
-    """Keep a photo's bytes (content-addressed) and record it; the evidence checks follow."""
-    sha256 = store.put(data) if data is not None else None  # idempotent: bytes are their name
-    if sha256 is not None and data is not None and sha256 != hashlib.sha256(data).hexdigest():
-        raise RuntimeError("media store returned a different sha256 than the bytes have")
-    photo = batch.photos.get(doc["_id"])
-    if photo is None:
-        photo = Photo(
-            doc_id=doc["_id"],
+    """Receive a photo document through the evidence pipeline (server.evidence.service).
+
+    The photo is stored, read and checked, or kept as rejected with a reason the inspector can
+    act on (not their assignment, no photo attached, not a photo we accept).
+    """
+    doc_id = doc["_id"]
+    existing = batch.photos.get(doc_id)
+    if existing is not None and existing.inspector_id != owner_id:
+        return Feedback.rejected(  # someone else's row: never touched
+            "_id",
+            "photo.id_taken",
+            "该照片编号已被使用，请重新生成编号",
+            f"{doc_id} already names another inspector's photo; make a new id",
+        )
+    facts, refusal = _assignment_problem(batch, owner_id, doc.get("assignment_id"))
+    attachments = doc.get("_attachments") or {}
+    [meta] = attachments.values() if len(attachments) == 1 else [None]
+    said = {
+        "inspection_doc_id": _text(doc.get("inspection_id")),
+        "item": _text(doc.get("item")),
+        "device_id": _text(doc.get("device_id"), 100),
+        "tablet_taken_at": _parse_time(doc.get("taken_at")),
+        "content_type": _text(meta.get("content_type") if isinstance(meta, dict) else None, 40),
+        "rev": doc["_rev"],
+    }
+    if facts is None or data is None or meta is None:
+        refusal = refusal or Feedback.rejected(
+            "_attachments", "photo.missing", "照片文件缺失", "the photo document has no photo"
+        )
+        batch.photos[doc_id] = refuse_document(
+            session,
+            existing=existing,
+            doc_id=doc_id,
             door="sync",
             inspector_id=owner_id,
-            current_rev=doc["_rev"],
-            status="received",
+            assignment_id=facts.assignment.id if facts else None,
+            problem=refusal.problems[0],
+            received=data,
+            **said,
         )
-        session.add(photo)
-        batch.photos[doc["_id"]] = photo
-    assignment_id = doc.get("assignment_id")
-    known = isinstance(assignment_id, int) and batch.facts(assignment_id) is not None
-    photo.assignment_id = assignment_id if known else None
-    photo.inspection_doc_id = _text(doc.get("inspection_id"))
-    photo.item = _text(doc.get("item"))
-    photo.device_id = _text(doc.get("device_id"))
-    photo.tablet_taken_at = _parse_time(doc.get("taken_at"))
-    photo.current_rev = doc["_rev"]
-    attachments = doc.get("_attachments") or {}
-    if sha256 is None or len(attachments) != 1:
-        photo.status, photo.problem = "rejected", "a photo document carries exactly one photo"
-        return Feedback.rejected(
-            "_attachments",
-            "photo.missing",
-            "照片文件缺失",
-            "the photo document has no photo attached",
-        )
-    [(_name, meta)] = attachments.items()
-    photo.sha256 = sha256
-    photo.size = len(data or b"")
-    photo.content_type = _text(meta.get("content_type"))
-    photo.status, photo.problem = "accepted", None
-    return Feedback("accepted")
+        return refusal
+    photo, outcome = receive_photo(
+        session,
+        inspector_id=owner_id,
+        data=data,
+        door="sync",
+        doc_id=doc_id,
+        assignment_id=facts.assignment.id,
+        store=store,
+        existing=existing,
+        visit=batch.visit(facts),
+        devices=batch.devices(owner_id),
+        **said,
+    )
+    batch.photos[doc_id] = photo
+    if outcome.accepted:
+        return Feedback("accepted")
+    rejection = outcome.rejection or {}
+    return Feedback.rejected(
+        "_attachments", rejection["code"], rejection["message_zh"], rejection["message_en"]
+    )
 
 
 def withdraw(*, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
@@ -263,5 +303,5 @@ def withdraw(*, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
     return Feedback("withdrawn")
 
 
-def _text(value: Any) -> str | None:
-    return value[:200] if isinstance(value, str) else None
+def _text(value: Any, limit: int = 200) -> str | None:
+    return value[:limit] if isinstance(value, str) else None

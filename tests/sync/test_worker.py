@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from media.blobstore import FilesystemBlobStore
+from server.accounts.models import Role
 from server.evidence.models import Photo
 from server.inspections.models import Inspection, InspectionRevision, InspectionStatus
 from server.syncstate.models import IngestedRevision, SyncFailure
 from sync.couch import CouchClient
 from sync.worker import Worker
+from tests.factories import PASSWORD
 from tests.sync.docs import photo
 from tests.sync.test_gateway import JPEG
 from tests.sync.world import build_world
@@ -235,3 +238,56 @@ def test_cancelled_assignment_is_withdrawn_from_tablets(live, worker):
     worker.run_once()
     [_, after] = live.tablet(lead, [{"op": "pull"}, {"op": "get", "id": doc_id}])
     assert after["error"] == "not_found" and after["status"] == 404
+
+
+def test_reviewer_reads_the_inspection_record(live, worker):
+    from server.accounts.service import create_user
+    from tests.factories import _PASSWORD_HASH, CITY
+
+    lead, second = live.inspector(), live.inspector()
+    world = build_world(live, [lead, second])
+    document = world.document(lead)
+    live.tablet(lead, [{"op": "put", "docs": [document]}, {"op": "push"}])
+    worker.run_once()
+    with live.session() as session:
+        create_user(
+            session,
+            actor=None,
+            username="reader-city",
+            display_name="R",
+            password_hash=_PASSWORD_HASH,
+            role=Role.city_reviewer,
+            city=CITY,
+        )
+        session.commit()
+        row_id = session.scalar(select(Inspection.id).where(Inspection.doc_id == document["_id"]))
+    token = requests.post(
+        f"{live.base_url}/api/auth/token",
+        timeout=10,
+        json={"username": "reader-city", "password": PASSWORD},
+    ).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    detail = requests.get(f"{live.base_url}/api/inspections/{row_id}", headers=headers, timeout=10)
+    assert detail.status_code == 200, detail.text
+    body = detail.json()
+    assert body["status"] == "accepted" and body["answers"] == document["answers"]
+    assert [r["winner"] for r in body["revisions"]] == [True]
+    listed = requests.get(
+        f"{live.base_url}/api/inspections?assignment_id={world.assignment_id}",
+        headers=headers,
+        timeout=10,
+    )
+    assert [row["doc_id"] for row in listed.json()] == [document["_id"]]
+    # the inspector who did not take part sees nothing of it
+    outsider = live.inspector()
+    token = requests.post(
+        f"{live.base_url}/api/auth/token",
+        timeout=10,
+        json={"username": outsider.username, "password": PASSWORD},
+    ).json()
+    hidden = requests.get(
+        f"{live.base_url}/api/inspections/{row_id}",
+        timeout=10,
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    )
+    assert hidden.status_code == 404

@@ -98,9 +98,6 @@ class InspectionItem(MethodView):
         """One inspection with its answers, every revision received (conflicts too), photos"""
         session = db_session()
         inspection = repository.get_inspection(session, current_actor(), inspection_id)
-        return {
-            **InspectionSchema().dump(inspection),
-            "answers": inspection.answers,
-            "revisions": inspection.revisions,
-            "photos": repository.photos_of(session, inspection),
-        }
+        # The response schema reads these from the object; photos are not a relationship.
+        inspection.photos = repository.photos_of(session, inspection)  # type: ignore[attr-defined]
+        return inspection

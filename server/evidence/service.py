@@ -1,0 +1,269 @@
+"""Receiving a photo: one pipeline for both doors (the sync worker and the REST upload).
+
+``receive_photo`` runs ``media.ingest`` (the original kept byte-exact under its sha256, the
+derivatives beside it) in a bounded pool, fills the photo's row from what the photo says,
+runs the checks against its visit and records custody. A photo the toolkit refuses is kept as
+a ``rejected`` row with the reason; nothing else of the inspection is touched. These functions
+flush only through the reuse query, never commit: the worker's batch or the request commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from media import BlobStore, BoundedPool, PhotoRejected, ProcessedPhoto, ingest
+from media.checks import RegisteredDevice
+from media.findings import Finding
+from media.phash import to_signed
+from server.db import utcnow
+from server.evidence.evaluation import Visit, evaluate_photo, load_visit
+from server.evidence.models import CustodyEvent, Photo, PhotoCustody, PhotoStatus
+
+# Photos being read at once in this process, and how many may wait: a flood of uploads waits
+# here (or is told to come back) instead of holding memory. See docs/media.md.
+POOL = BoundedPool()
+
+
+@dataclass(frozen=True)
+class PhotoOutcome:
+    """What became of one photo: accepted (with findings) or rejected (with the reason)."""
+
+    status: str  # accepted | rejected
+    created: bool  # a new row (False: the same document again)
+    findings: tuple[Finding, ...] = ()
+    rejection: dict[str, Any] | None = None  # code, message_zh, message_en, data
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == PhotoStatus.accepted
+
+
+def photo_row(
+    session: Session,
+    *,
+    existing: Photo | None,
+    doc_id: str,
+    door: str,
+    inspector_id: int,
+    assignment_id: int | None,
+    inspection_doc_id: str | None,
+    item: str | None,
+    device_id: str | None,
+    tablet_taken_at: dt.datetime | None,
+    content_type: str | None,
+    rev: str | None,
+) -> Photo:
+    """The photo's row (new, or the existing one for a new revision) with what the sender said."""
+    photo = existing
+    if photo is None:
+        photo = Photo(doc_id=doc_id, door=door, inspector_id=inspector_id, status="received")
+        session.add(photo)
+    photo.assignment_id = assignment_id
+    photo.inspection_doc_id = inspection_doc_id
+    photo.item = item
+    photo.device_id = device_id
+    photo.tablet_taken_at = tablet_taken_at
+    photo.content_type = content_type
+    photo.current_rev = rev or "upload"
+    return photo
+
+
+def record_custody(
+    session: Session,
+    photo: Photo,
+    event: str,
+    *,
+    actor_id: int | None,
+    door: str | None,
+    device_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> PhotoCustody:
+    entry = PhotoCustody(
+        photo=photo,
+        sha256=photo.sha256,
+        event=event,
+        actor_id=actor_id,
+        door=door,
+        device_id=device_id,
+        at=utcnow(),
+        detail=detail or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def refuse_photo(
+    session: Session,
+    photo: Photo,
+    *,
+    code: str,
+    message_zh: str,
+    message_en: str,
+    data: dict[str, Any] | None = None,
+    received: bytes | None = None,
+) -> None:
+    """Keep the photo as rejected with its reason; the bytes' hash and size are recorded."""
+    _clear_content(photo)
+    photo.sha256 = hashlib.sha256(received).hexdigest() if received is not None else None
+    photo.size = len(received) if received is not None else None
+    photo.status, photo.rejection_code = PhotoStatus.rejected, code
+    photo.rejection = {
+        "code": code,
+        "message_zh": message_zh,
+        "message_en": message_en,
+        "data": data or {},
+    }
+    photo.problem = message_en[:300]
+    record_custody(
+        session,
+        photo,
+        CustodyEvent.refused,
+        actor_id=photo.inspector_id,
+        door=photo.door,
+        device_id=photo.device_id,
+        detail={"rev": photo.current_rev, "size": photo.size, "code": code, "data": data or {}},
+    )
+
+
+def refuse_document(
+    session: Session,
+    *,
+    existing: Photo | None,
+    doc_id: str,
+    door: str,
+    inspector_id: int,
+    assignment_id: int | None,
+    problem: dict[str, str],
+    received: bytes | None,
+    **said: Any,
+) -> Photo:
+    """Keep a photo document the door refused before reading it (not the sender's visit, no
+    photo attached) as a rejected row; ``problem`` has code, message_zh, message_en."""
+    photo = photo_row(
+        session,
+        existing=existing,
+        doc_id=doc_id,
+        door=door,
+        inspector_id=inspector_id,
+        assignment_id=assignment_id,
+        **said,
+    )
+    refuse_photo(
+        session,
+        photo,
+        code=problem["code"],
+        message_zh=problem["message_zh"],
+        message_en=problem["message_en"],
+        received=received,
+    )
+    return photo
+
+
+def receive_photo(
+    session: Session,
+    *,
+    inspector_id: int,
+    data: bytes,
+    door: str,
+    doc_id: str,
+    assignment_id: int,
+    inspection_doc_id: str | None,
+    item: str | None,
+    device_id: str | None,
+    tablet_taken_at: dt.datetime | None,
+    store: BlobStore,
+    rev: str | None = None,
+    content_type: str | None = None,
+    claimed_name: str | None = None,
+    existing: Photo | None = None,
+    visit: Visit | None = None,
+    devices: Sequence[RegisteredDevice] | None = None,
+    wait: float | None = None,
+) -> tuple[Photo, PhotoOutcome]:
+    """Store, read and check one photo of an assignment the door has checked is the sender's.
+
+    ``existing`` is the row of the same document (a new revision); ``visit`` and ``devices``
+    may come from a batch's cache. ``wait`` bounds the wait for a pool slot (None: as long as
+    it takes). Raises PoolFull when that wait runs out (before anything is written), NotFound
+    for an unknown assignment.
+    """
+    visit = visit or load_visit(session, assignment_id)
+    # The tablet's clock carries its zone: EXIF times without an offset are read in it.
+    device_tz = tablet_taken_at.tzinfo if tablet_taken_at is not None else None
+    call = partial(ingest, data, store, claimed_name=claimed_name, device_tz=device_tz)
+    running = POOL.submit(call, timeout=wait)  # PoolFull before anything is written
+    photo = photo_row(
+        session,
+        existing=existing,
+        doc_id=doc_id,
+        door=door,
+        inspector_id=inspector_id,
+        assignment_id=visit.assignment_id,
+        inspection_doc_id=inspection_doc_id,
+        item=item,
+        device_id=device_id,
+        tablet_taken_at=tablet_taken_at,
+        content_type=content_type,
+        rev=rev,
+    )
+    try:
+        processed = running.result()
+    except PhotoRejected as refusal:
+        refuse_photo(
+            session,
+            photo,
+            code=refusal.code,
+            message_zh=refusal.message_zh,
+            message_en=refusal.message_en,
+            data=refusal.data,
+            received=data,
+        )
+        return photo, PhotoOutcome(PhotoStatus.rejected, existing is None, (), photo.rejection)
+    _record_content(photo, processed)
+    record_custody(
+        session,
+        photo,
+        CustodyEvent.received,
+        actor_id=inspector_id,
+        door=door,
+        device_id=device_id,
+        detail={"rev": photo.current_rev, "size": processed.size_bytes, "mime": processed.mime},
+    )
+    findings = evaluate_photo(session, photo, visit=visit, devices=devices)
+    return photo, PhotoOutcome(PhotoStatus.accepted, existing is None, tuple(findings))
+
+
+def _record_content(photo: Photo, processed: ProcessedPhoto) -> None:
+    meta = processed.metadata
+    photo.status, photo.problem = PhotoStatus.accepted, None
+    photo.rejection_code, photo.rejection = None, None
+    photo.sha256, photo.size, photo.mime = processed.sha256, processed.size_bytes, processed.mime
+    photo.meta = meta.to_dict()
+    photo.exif_taken_at = meta.taken_at_utc
+    photo.latitude, photo.longitude = meta.latitude, meta.longitude
+    photo.altitude_m, photo.gps_accuracy_m = meta.altitude_m, meta.horizontal_accuracy_m
+    photo.make, photo.model = meta.make, meta.model
+    photo.width, photo.height, photo.orientation = meta.width, meta.height, meta.orientation
+    photo.phash = to_signed(processed.phash)
+    (photo.phash_band0, photo.phash_band1, photo.phash_band2, photo.phash_band3) = (
+        processed.phash_bands
+    )
+
+
+def _clear_content(photo: Photo) -> None:
+    """A refused revision says nothing: drop what an earlier revision's bytes said."""
+    for name in (
+        "mime", "meta", "exif_taken_at", "latitude", "longitude", "altitude_m", "gps_accuracy_m",
+        "make", "model", "width", "height", "orientation", "phash", "phash_band0",
+        "phash_band1", "phash_band2", "phash_band3", "evaluated_at",
+    ):  # fmt: skip
+        setattr(photo, name, None)
+    if photo.id is not None:
+        photo.findings = []
