@@ -163,7 +163,6 @@ def bench_replication(couch_url: str, tmp: Path, count: int) -> dict[str, float]
             "photo": str(photo),
             "count": count,
             "owner": f"user:{lead.id}",
-            "batch_size": 50,
         }
         direct = node_replicate({**common, "label": "direct", "url": f"{couch_url}/bench-direct"})
         gateway = node_replicate(

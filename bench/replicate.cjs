@@ -23,7 +23,8 @@ const PouchDB = require('pouchdb');
   const opts = spec.username ? { auth: { username: spec.username, password: spec.password } } : {};
   const remote = new PouchDB(spec.url, { ...opts, skip_setup: true });
   const started = process.hrtime.bigint();
-  const result = await local.replicate.to(remote, { batch_size: spec.batch_size || 50 });
+  // PouchDB's own defaults (batch_size 100), as a tablet would replicate.
+  const result = await local.replicate.to(remote, spec.batch_size ? { batch_size: spec.batch_size } : {});
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await local.close();
   process.stdout.write(JSON.stringify({ seconds, written: result.docs_written,

@@ -25,10 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts.models import Role, User
+from server.inspections.batch import BatchContext, Feedback
 from server.inspections.ingest import (
-    BatchContext,
     BlobSink,
-    Feedback,
     ingest_inspection,
     ingest_photo,
     withdraw,
@@ -223,7 +222,7 @@ class Worker:
         """Apply the batch's changes in order; returns the seq to checkpoint (None: none)."""
         results: list[dict[str, Any]] = feed.get("results", [])
         ids = [change["id"] for change in results]
-        batch = BatchContext(session, ids)
+        batch = BatchContext(session, ids, bulk=not isolate)
         seen: set[tuple[str, str]] = {
             (doc_id, rev)
             for doc_id, rev in session.execute(
@@ -242,7 +241,8 @@ class Worker:
                 last_seq = feed.get("last_seq", last_seq)
         except Interrupted:
             report.interrupted.append(db)
-        # The bookkeeping rows of the whole batch, each table in one executemany.
+        # The new inspections and the bookkeeping rows of the whole batch, a statement a table.
+        batch.write_new_inspections()
         if batch.ingested:
             session.execute(insert(IngestedRevision), batch.ingested)
         if batch.outbox:

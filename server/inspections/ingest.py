@@ -8,102 +8,19 @@ with reasons the inspector can act on, and the feedback says so (ANCHORS.md, Com
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspection_forms import PlantContext, Problem
+from inspection_forms import Problem
 from media import BlobStore
-from media.checks import RegisteredDevice
-from server.assignments.models import Assignment, AssignmentMember
-from server.evidence import repository as evidence_repository
-from server.evidence.evaluation import Visit, visit_of
-from server.evidence.models import Photo
 from server.evidence.service import receive_photo, refuse_document
-from server.inspections.forms import dry_run, plant_context
+from server.inspections.batch import AssignmentFacts, BatchContext, Feedback
+from server.inspections.forms import dry_run
 from server.inspections.models import Inspection, InspectionRevision, InspectionStatus
-from server.registry.models import Site
 
 # Where photo bytes go: the media store (originals by sha256, derivatives beside them).
 BlobSink = BlobStore
-
-
-@dataclass
-class AssignmentFacts:
-    """What ingesting needs of an assignment, read once per batch."""
-
-    assignment: Assignment
-    members: frozenset[int]
-    context: PlantContext
-    pins: dict[tuple[Any, Any], str | None]  # (form id, version) -> sha256
-
-
-class BatchContext:
-    """Lookups shared by the documents of one batch, so each is read from SQL once."""
-
-    def __init__(self, session: Session, doc_ids: list[str]) -> None:
-        self.session = session
-        self.now = dt.datetime.now(dt.UTC)
-        # Rows the caller writes in bulk at the end of the batch (processed revisions, outbox).
-        self.ingested: list[dict[str, Any]] = []
-        self.outbox: list[dict[str, Any]] = []
-        self._facts: dict[int, AssignmentFacts | None] = {}
-        self._visits: dict[int, Visit] = {}
-        self._devices: dict[int, list[RegisteredDevice]] = {}
-        self.inspections = {
-            i.doc_id: i
-            for i in session.scalars(select(Inspection).where(Inspection.doc_id.in_(doc_ids)))
-        }
-        self.photos = {
-            p.doc_id: p for p in session.scalars(select(Photo).where(Photo.doc_id.in_(doc_ids)))
-        }
-
-    def facts(self, assignment_id: int) -> AssignmentFacts | None:
-        if assignment_id not in self._facts:
-            self._facts[assignment_id] = self._load(assignment_id)
-        return self._facts[assignment_id]
-
-    def visit(self, facts: AssignmentFacts) -> Visit:
-        """The assignment's site, geofence and window as the photo checks take them."""
-        key = facts.assignment.id
-        if key not in self._visits:
-            self._visits[key] = visit_of(self.session, facts.assignment)
-        return self._visits[key]
-
-    def devices(self, user_id: int) -> list[RegisteredDevice]:
-        if user_id not in self._devices:
-            self._devices[user_id] = evidence_repository.registered_devices(self.session, user_id)
-        return self._devices[user_id]
-
-    def _load(self, assignment_id: int) -> AssignmentFacts | None:
-        assignment = self.session.get(Assignment, assignment_id)
-        if assignment is None:
-            return None
-        members = frozenset(
-            self.session.scalars(
-                select(AssignmentMember.user_id).where(
-                    AssignmentMember.assignment_id == assignment_id
-                )
-            )
-        )
-        site = self.session.get(Site, assignment.site_id)
-        assert site is not None  # an assignment's site is a foreign key
-        pins = {(pin["form_id"], pin["version"]): pin.get("sha256") for pin in assignment.form_pins}
-        return AssignmentFacts(assignment, members, plant_context(site), pins)
-
-
-@dataclass
-class Feedback:
-    """What the tablet is told about one document revision."""
-
-    status: str  # received | accepted | rejected | withdrawn
-    problems: list[dict[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def rejected(cls, path: str, code: str, zh: str, en: str) -> Feedback:
-        return cls("rejected", [{"path": path, "code": code, "message_zh": zh, "message_en": en}])
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -189,30 +106,79 @@ def ingest_inspection(
         "problems": problems,
     }
     inspection = batch.inspections.get(doc["_id"])
-    if inspection is None:
+    if inspection is None and batch.bulk and not losers and doc["_id"] not in batch.pending_ids:
+        # The usual case: a new inspection with one revision, written with the whole batch.
+        batch.pending_ids.add(doc["_id"])
+        batch.new_inspections.append(
+            {
+                **fields,
+                "doc_id": doc["_id"],
+                "inspector_id": owner_id,
+                "has_conflict": False,
+                "received_at": batch.now,
+                "version": 1,
+            }
+        )
+        batch.new_revisions.append(
+            {
+                "doc_id": doc["_id"],
+                "rev": doc["_rev"],
+                "winner": True,
+                "body": without_answers(doc),  # the answers are on the inspection row
+                "received_at": batch.now,
+            }
+        )
+    elif inspection is None:
         inspection = Inspection(
             doc_id=doc["_id"], inspector_id=owner_id, has_conflict=False, **fields
         )
         session.add(inspection)
         batch.inspections[doc["_id"]] = inspection
     else:
+        _retire_winner(inspection, keep=doc["_rev"])  # before its answers are replaced
         for key, value in fields.items():
             setattr(inspection, key, value)
-    inspection.has_conflict = bool(inspection.has_conflict) or bool(losers)
-    _keep_revision(inspection, doc, winner=True)
-    for loser in losers:
-        _keep_revision(inspection, loser, winner=False)
+    if inspection is not None:
+        inspection.has_conflict = bool(inspection.has_conflict) or bool(losers)
+        _keep_revision(inspection, doc, winner=True)
+        for loser in losers:
+            _keep_revision(inspection, loser, winner=False)
     feedback_status = "received" if status is InspectionStatus.draft else status.value
     return Feedback(feedback_status, problems)
 
 
+# Every answer set is stored once: the winning revision's answers are the inspection row's
+# ``answers`` and its body leaves them out; a revision that stops winning gets them back into
+# its body; losing revisions of a conflict always keep their whole body. ``full_body`` puts a
+# revision's document back together.
+
+
+def without_answers(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if key != "answers"}
+
+
+def full_body(inspection: Inspection, revision: InspectionRevision) -> dict[str, Any]:
+    """The document as the tablet sent it, for any revision kept."""
+    if revision.winner and "answers" not in revision.body:
+        return {**revision.body, "answers": inspection.answers}
+    return revision.body
+
+
+def _retire_winner(inspection: Inspection, *, keep: str) -> None:
+    """The current winner is about to be replaced: give its answers back to its body."""
+    for revision in inspection.revisions:
+        if revision.winner and revision.rev != keep and "answers" not in revision.body:
+            revision.body = {**revision.body, "answers": inspection.answers}
+
+
 def _keep_revision(inspection: Inspection, body: dict[str, Any], *, winner: bool) -> None:
     revisions = inspection.revisions  # empty without a query for a new inspection
+    stored = without_answers(body) if winner else body
     existing = next((r for r in revisions if r.rev == body["_rev"]), None)
     if existing is None:
-        revisions.append(InspectionRevision(rev=body["_rev"], winner=winner, body=body))
+        revisions.append(InspectionRevision(rev=body["_rev"], winner=winner, body=stored))
     else:
-        existing.winner = winner
+        existing.winner, existing.body = winner, stored
     if winner:  # at most one revision is the current winner
         for other in revisions:
             if other.rev != body["_rev"]:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from server.evidence.models import Photo
-from server.inspections.ingest import BatchContext, ingest_photo
+from server.inspections.batch import BatchContext
+from server.inspections.ingest import ingest_photo
 from tests.media.photos import sample
 
 from .conftest import TABLET_TIME, photo_bytes

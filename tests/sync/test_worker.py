@@ -291,3 +291,28 @@ def test_reviewer_reads_the_inspection_record(live, worker):
         headers={"Authorization": f"Bearer {token['access_token']}"},
     )
     assert hidden.status_code == 404
+
+
+def test_every_revision_is_kept_whole(live, worker):
+    from server.inspections.ingest import full_body
+
+    lead, second = live.inspector(), live.inspector()
+    world = build_world(live, [lead, second])
+    document = world.document(lead)
+    live.tablet(lead, [{"op": "put", "docs": [document]}, {"op": "push"}])
+    worker.run_once()
+    changed = dict(document["answers"], plant_representative="李强，安全员")
+    live.tablet(
+        lead,
+        [{"op": "update", "id": document["_id"], "fields": {"answers": changed}}, {"op": "push"}],
+    )
+    worker.run_once()
+    with live.session() as session:
+        row = session.scalar(select(Inspection).where(Inspection.doc_id == document["_id"]))
+        first, second_rev = sorted(row.revisions, key=lambda r: r.rev)
+        assert (first.winner, second_rev.winner) == (False, True)
+        # each answer set stored once: the old one in its revision, the current one on the row
+        assert first.body["answers"] == document["answers"]
+        assert "answers" not in second_rev.body and row.answers == changed
+        assert full_body(row, second_rev)["answers"] == changed
+        assert full_body(row, first)["answers"] == document["answers"]

@@ -11,6 +11,7 @@ from server.api.common import page_window
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.inspections import repository
+from server.inspections.ingest import full_body
 from server.inspections.models import InspectionStatus
 
 blp = Blueprint(
@@ -58,8 +59,23 @@ class PhotoRefSchema(ma.Schema):
 
 class InspectionDetailSchema(InspectionSchema):
     answers = ma.fields.Dict()
-    revisions = ma.fields.List(ma.fields.Nested(RevisionSchema))
+    revisions = ma.fields.Method(
+        "_revisions", metadata={"description": "every revision kept, each its whole document"}
+    )
     photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
+
+    def _revisions(self, inspection):
+        return RevisionSchema(many=True).dump(
+            [
+                {
+                    "rev": r.rev,
+                    "winner": r.winner,
+                    "received_at": r.received_at,
+                    "body": full_body(inspection, r),
+                }
+                for r in inspection.revisions
+            ]
+        )
 
 
 class InspectionQuerySchema(ma.Schema):
@@ -98,6 +114,6 @@ class InspectionItem(MethodView):
         """One inspection with its answers, every revision received (conflicts too), photos"""
         session = db_session()
         inspection = repository.get_inspection(session, current_actor(), inspection_id)
-        # The response schema reads these from the object; photos are not a relationship.
-        inspection.photos = repository.photos_of(session, inspection)  # type: ignore[attr-defined]
+        # Photos are not a relationship of the inspection; the schema reads them from here.
+        setattr(inspection, "photos", repository.photos_of(session, inspection))  # noqa: B010
         return inspection

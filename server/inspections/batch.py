@@ -1,0 +1,129 @@
+"""One batch of the sync worker: the lookups its documents share, and the rows it writes in bulk.
+
+A batch reads each assignment, visit and device list from SQL once, and new inspections (the
+usual case) are written with one multi-row INSERT per batch rather than one object at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from inspection_forms import PlantContext
+from media.checks import RegisteredDevice
+from server.assignments.models import Assignment, AssignmentMember
+from server.evidence import repository as evidence_repository
+from server.evidence.evaluation import Visit, visit_of
+from server.evidence.models import Photo
+from server.inspections.forms import plant_context
+from server.inspections.models import Inspection, InspectionRevision
+from server.registry.models import Site
+
+
+@dataclass
+class AssignmentFacts:
+    """What ingesting needs of an assignment, read once per batch."""
+
+    assignment: Assignment
+    members: frozenset[int]
+    context: PlantContext
+    pins: dict[tuple[Any, Any], str | None]  # (form id, version) -> sha256
+
+
+class BatchContext:
+    """Lookups shared by the documents of one batch, so each is read from SQL once."""
+
+    def __init__(self, session: Session, doc_ids: list[str], *, bulk: bool = True) -> None:
+        self.session = session
+        self.now = dt.datetime.now(dt.UTC)
+        # bulk: new inspections wait in ``new_inspections`` for write_new_inspections(); the
+        # per-document fallback (a savepoint each) passes bulk=False and uses the ORM only.
+        self.bulk = bulk
+        self.new_inspections: list[dict[str, Any]] = []
+        self.new_revisions: list[dict[str, Any]] = []
+        self.pending_ids: set[str] = set()
+        # Rows the caller writes in bulk at the end of the batch (processed revisions, outbox).
+        self.ingested: list[dict[str, Any]] = []
+        self.outbox: list[dict[str, Any]] = []
+        self._facts: dict[int, AssignmentFacts | None] = {}
+        self._visits: dict[int, Visit] = {}
+        self._devices: dict[int, list[RegisteredDevice]] = {}
+        self.inspections = {
+            i.doc_id: i
+            for i in session.scalars(select(Inspection).where(Inspection.doc_id.in_(doc_ids)))
+        }
+        self.photos = {
+            p.doc_id: p for p in session.scalars(select(Photo).where(Photo.doc_id.in_(doc_ids)))
+        }
+
+    def facts(self, assignment_id: int) -> AssignmentFacts | None:
+        if assignment_id not in self._facts:
+            self._facts[assignment_id] = self._load(assignment_id)
+        return self._facts[assignment_id]
+
+    def visit(self, facts: AssignmentFacts) -> Visit:
+        """The assignment's site, geofence and window as the photo checks take them."""
+        key = facts.assignment.id
+        if key not in self._visits:
+            self._visits[key] = visit_of(self.session, facts.assignment)
+        return self._visits[key]
+
+    def devices(self, user_id: int) -> list[RegisteredDevice]:
+        if user_id not in self._devices:
+            self._devices[user_id] = evidence_repository.registered_devices(self.session, user_id)
+        return self._devices[user_id]
+
+    def write_new_inspections(self) -> None:
+        """Insert the batch's new inspections and their first revisions, two statements in all."""
+        if not self.new_inspections:
+            return
+        table = cast(Table, Inspection.__table__)
+        returned = self.session.execute(
+            insert(table).returning(table.c.doc_id, table.c.id, sort_by_parameter_order=True),
+            self.new_inspections,
+        )
+        ids = {doc_id: pk for doc_id, pk in returned}
+        self.session.execute(
+            insert(cast(Table, InspectionRevision.__table__)),
+            [
+                {
+                    **{k: v for k, v in row.items() if k != "doc_id"},
+                    "inspection_id": ids[row["doc_id"]],
+                }
+                for row in self.new_revisions
+            ],
+        )
+        self.new_inspections, self.new_revisions = [], []
+        self.pending_ids.clear()
+
+    def _load(self, assignment_id: int) -> AssignmentFacts | None:
+        assignment = self.session.get(Assignment, assignment_id)
+        if assignment is None:
+            return None
+        members = frozenset(
+            self.session.scalars(
+                select(AssignmentMember.user_id).where(
+                    AssignmentMember.assignment_id == assignment_id
+                )
+            )
+        )
+        site = self.session.get(Site, assignment.site_id)
+        assert site is not None  # an assignment's site is a foreign key
+        pins = {(pin["form_id"], pin["version"]): pin.get("sha256") for pin in assignment.form_pins}
+        return AssignmentFacts(assignment, members, plant_context(site), pins)
+
+
+@dataclass
+class Feedback:
+    """What the tablet is told about one document revision."""
+
+    status: str  # received | accepted | rejected | withdrawn
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def rejected(cls, path: str, code: str, zh: str, en: str) -> Feedback:
+        return cls("rejected", [{"path": path, "code": code, "message_zh": zh, "message_en": en}])
