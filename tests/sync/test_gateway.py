@@ -12,11 +12,11 @@ from server.accounts.models import Role
 from sync.contract import MAX_ATTACHMENT_BYTES
 from sync.couch import CouchClient, CouchError
 from tests.factories import PASSWORD
-from tests.sync.conftest import ROOT
+from tests.media.photos import sample
 from tests.sync.docs import inspection, new_id, photo
 
 pytestmark = pytest.mark.couch
-JPEG = (ROOT.parent / "shared/testdata/exif-samples/jpg/gps/DSCN0010.jpg").read_bytes()
+JPEG = sample("gps/DSCN0010.jpg")
 
 
 def test_tablet_pushes_an_inspection_and_three_photos(live):
