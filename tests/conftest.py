@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from server.api.scope import close_couch_clients
 from server.app import create_app
 from server.config import Settings
 from server.db import make_engine
@@ -103,8 +104,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, db_connection: Connection) -> Flask:
-    return create_app(settings, session_factory=lambda: _session_on(db_connection))
+def app(settings: Settings, db_connection: Connection) -> Iterator[Flask]:
+    app = create_app(settings, session_factory=lambda: _session_on(db_connection))
+    yield app
+    close_couch_clients(app)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import requests
 from flask import Blueprint, Flask, Response, current_app, request, stream_with_context
 
 from server.accounts.models import Role
-from server.api.scope import db_session
+from server.api.scope import couch_client, db_session
 from server.auth import public
 from server.errors import Unauthenticated
 from server.gateway.auth import gateway_user
@@ -40,11 +40,7 @@ def _couch_error(status: int, error: str, reason: str) -> Response:
 
 
 def couch() -> CouchClient:
-    client = current_app.extensions.get("gateway_couch")
-    if client is None:
-        client = CouchClient(current_app.config["SETTINGS"].couchdb_url)
-        current_app.extensions["gateway_couch"] = client
-    return client
+    return couch_client("gateway")
 
 
 @blp.route("/", methods=["GET", "HEAD"])

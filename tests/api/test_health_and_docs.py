@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from server.api.scope import close_couch_clients
 from server.app import create_app
 from server.cli import OPENAPI_PATH, _spec_text
 
@@ -24,7 +25,10 @@ def test_health_ok_with_a_real_couchdb(settings, db_connection, couch_url):
     app = create_app(
         replace(settings, couchdb_url=couch_url), session_factory=lambda: _session_on(db_connection)
     )
-    response = app.test_client().get("/api/health")
+    try:
+        response = app.test_client().get("/api/health")
+    finally:
+        close_couch_clients(app)
     assert response.status_code == 200
     assert response.json == {"database": "ok", "couchdb": "ok"}
 

@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 
 from server.accounts.models import Role, User
 from server.accounts.service import create_user
+from server.api.scope import close_couch_clients
 from server.app import create_app
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
@@ -140,6 +141,5 @@ def live(couch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["engine"].dispose()
-        if "gateway_couch" in app.extensions:
-            app.extensions["gateway_couch"].close()
+        close_couch_clients(app)
         drop()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
-from server.api.scope import db_session
+from server.api.scope import couch_client, db_session
 from server.auth import public
-from sync.couch import CouchClient
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liveness of the parts")
 
@@ -33,11 +31,7 @@ class Health(MethodView):
             database = "ok"
         except Exception as exc:  # any driver error is a health answer, not a crash
             database = f"unreachable: {type(exc).__name__}: {exc}".splitlines()[0][:200]
-        couch = CouchClient(current_app.config["SETTINGS"].couchdb_url, timeout=2)
-        try:
-            couchdb = couch.health()
-        finally:
-            couch.close()
+        couchdb = couch_client("health", timeout=2).health()
         body = {"database": database, "couchdb": couchdb}
         status = 200 if database == couchdb == "ok" else 503
         return body, status

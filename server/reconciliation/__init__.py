@@ -1,0 +1,1 @@
+"""Reconciliation of plant data (CEMS, metering) with inspections."""
