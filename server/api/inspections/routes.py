@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from server.api.common import page_window
+from server.api.photos.schemas import PhotoSchema
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.inspections import repository
@@ -44,25 +45,15 @@ class RevisionSchema(ma.Schema):
     body = ma.fields.Dict()
 
 
-class PhotoRefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    doc_id = ma.fields.String()
-    item = ma.fields.String(allow_none=True)
-    sha256 = ma.fields.String(allow_none=True)
-    size = ma.fields.Integer(allow_none=True)
-    content_type = ma.fields.String(allow_none=True)
-    device_id = ma.fields.String(allow_none=True)
-    tablet_taken_at = ma.fields.AwareDateTime(allow_none=True)
-    received_at = ma.fields.AwareDateTime()
-    status = ma.fields.String()
-
-
 class InspectionDetailSchema(InspectionSchema):
     answers = ma.fields.Dict()
     revisions = ma.fields.Method(
         "_revisions", metadata={"description": "every revision kept, each its whole document"}
     )
-    photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
+    photos = ma.fields.List(
+        ma.fields.Nested(PhotoSchema),
+        metadata={"description": "the photos sent for this inspection, each with its findings"},
+    )
 
     def _revisions(self, inspection):
         return RevisionSchema(many=True).dump(
