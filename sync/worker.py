@@ -312,18 +312,17 @@ class Worker:
             }
         )
         batch.outbox.append(
-            {
-                "db_name": db,
-                "doc_id": f"feedback:{doc_id}",
-                "body": outbox.feedback_body(
+            outbox.row(
+                db_name=db,
+                doc_id=f"feedback:{doc_id}",
+                body=outbox.feedback_body(
                     doc_id=doc_id,
                     rev=winning_rev(change),
                     status=feedback.status,
                     problems=feedback.problems,
                 ),
-                "created_at": batch.now,
-                "attempts": 0,
-            }
+                at=batch.now,
+            )
         )
         if feedback.status == "quarantined":
             report.quarantined += 1

@@ -98,7 +98,7 @@ def _provisioned(user_id: int) -> None:
 
 def _handle(target: Route, db: str, user_id: int) -> Response:
     if target.kind == "db":
-        return _database(db, user_id)
+        return _database(db)
     if target.kind == "bulk_docs":
         return _bulk_docs(db, user_id)
     if target.kind in ("put_doc", "delete_doc"):
@@ -106,9 +106,8 @@ def _handle(target: Route, db: str, user_id: int) -> Response:
     return _pass(target.path, db, stream=target.kind == "stream")
 
 
-def _database(db: str, user_id: int) -> Response:
-    if request.method == "PUT":  # PouchDB asks to create it; the server made it already
-        ensure_inspector_db(couch(), user_id)
+def _database(db: str) -> Response:
+    if request.method == "PUT":  # PouchDB asks to create it; _provisioned() made it already
         return _couch_error(412, "file_exists", "The database already exists.")
     return _relay(couch().raw(request.method, _path(db, "")), stream=False)
 
