@@ -24,8 +24,20 @@ from server.inspections.models import (
     InspectionRevision,
     InspectionStatus,
 )
+from server.reconciliation.models import (
+    CemsRecord,
+    DataImport,
+    ElectricityMeter,
+    MeteringReading,
+    ReconciliationResult,
+)
 from server.registry.models import CemsPoint, Enterprise, ProductionLine, Site, VehicleGate
-from server.review.models import JurisdictionSettings, ReviewBatch, ReviewTransition
+from server.review.models import (
+    JurisdictionSettings,
+    ReviewBatch,
+    ReviewDecision,
+    ReviewTransition,
+)
 from server.sampling.models import Draw, DrawEntry
 from server.syncstate.models import (
     AssignmentPush,
@@ -43,11 +55,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CemsPoint",
+    "CemsRecord",
     "ConflictDeclaration",
     "ConflictKind",
+    "DataImport",
     "Device",
     "Draw",
     "DrawEntry",
+    "ElectricityMeter",
     "Enterprise",
     "Filing",
     "FilingStatus",
@@ -59,6 +74,7 @@ __all__ = [
     "InspectionStatus",
     "IntegrityRecord",
     "JurisdictionSettings",
+    "MeteringReading",
     "OutboxDocument",
     "Penalty",
     "PenaltyKind",
@@ -66,7 +82,9 @@ __all__ = [
     "PhotoCustody",
     "PhotoFinding",
     "ProductionLine",
+    "ReconciliationResult",
     "ReviewBatch",
+    "ReviewDecision",
     "ReviewTransition",
     "Role",
     "Site",

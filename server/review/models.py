@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, utcnow
@@ -74,3 +75,49 @@ class ReviewTransition(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # Returned for supplement: every missing item, told to the plant at once (S4 §三(二)).
     missing_items: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class DecisionOutcome(enum.StrEnum):
+    confirm = "confirm"  # the grade is confirmed as claimed
+    grade_down = "grade_down"  # graded down to ``grade`` (降级评定)
+    new_visit = "new_visit"  # returned for a new on-site visit
+
+
+class DecisionStatus(enum.StrEnum):
+    proposed = "proposed"  # one reviewer proposed; a second must confirm
+    confirmed = "confirmed"  # a second reviewer confirmed: the decision stands
+    rejected = "rejected"  # the second reviewer refused it; a new proposal is needed
+    withdrawn = "withdrawn"  # the proposer took it back before anyone confirmed
+
+
+class ReviewDecision(Base):
+    """A city review decision on a filing: one reviewer proposes, another confirms (four eyes).
+
+    Nobody may propose or confirm a decision on a filing whose visit they took part in.
+    """
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (Index("ix_review_decisions_filing_status", "filing_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    outcome: Mapped[DecisionOutcome] = mapped_column(
+        Enum(DecisionOutcome, native_enum=False, length=12)
+    )
+    grade: Mapped[str | None] = mapped_column(String(12))  # the decided grade (not for new_visit)
+    reason_codes: Mapped[list[str]] = mapped_column(JSON)  # from the reason-code catalogue
+    comment: Mapped[str | None] = mapped_column(Text)
+    # the evidence-supported grade and result fingerprint the proposer saw
+    supported_grade: Mapped[str | None] = mapped_column(String(12))
+    evidence_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[DecisionStatus] = mapped_column(
+        Enum(DecisionStatus, native_enum=False, length=12), default=DecisionStatus.proposed
+    )
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[dt.datetime | None]
+    confirm_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
