@@ -17,7 +17,16 @@ from inspection_forms import Criterion, Form, Item, evaluate
 
 # Findings that make a photo worthless as evidence (geofence, visit window, reuse).
 DISCARDING_FINDINGS = frozenset(
-    {"geo.outside_boundary", "time.outside_visit", "time.before_assignment", "reuse.exact"}
+    {
+        "geo.outside_boundary",
+        "time.outside_visit",
+        "time.before_assignment",
+        "reuse.exact",
+        # the photo the answer names is not stored evidence: refused, withdrawn, never received
+        "photo.rejected",
+        "photo.withdrawn",
+        "photo.missing",
+    }
 )
 
 VERIFIED, CONTRADICTED, UNVERIFIABLE = "verified", "contradicted", "unverifiable"
@@ -136,6 +145,28 @@ def _check(
     return Decision(form.ref, path, ctx.member, answer, criterion, passed)
 
 
+# form (id, version, sha256) → indicator → its items in form order, each with the repeat group
+# it sits in (None at top level). Forms are immutable once published, so the index is too.
+_ITEMS_BY_INDICATOR: dict[
+    tuple[str, int, str], dict[str | None, list[tuple[Item | None, Item]]]
+] = {}
+
+
+def _items_for(form: Form, indicator: str) -> list[tuple[Item | None, Item]]:
+    key = (form.id, form.version, form.sha256)
+    index = _ITEMS_BY_INDICATOR.get(key)
+    if index is None:
+        index = {}
+        for item in form.items.values():
+            if item.kind == "repeat":
+                for inner in item.items:
+                    index.setdefault(inner.indicator, []).append((item, inner))
+            else:
+                index.setdefault(item.indicator, []).append((None, item))
+        _ITEMS_BY_INDICATOR[key] = index
+    return index.get(indicator, [])
+
+
 def _member_decisions(
     forms: Sequence[Form],
     indicator: str,
@@ -146,31 +177,24 @@ def _member_decisions(
     decisions: list[Decision] = []
     requirements = 0
     for form in forms:
-        for item in form.items.values():
-            if item.kind == "repeat":
-                entries = answers.get(item.id)
-                for inner in item.items:
-                    criterion = inner.criterion_for(ctx.grade)
-                    if inner.indicator != indicator or criterion is None:
-                        continue
-                    requirements += 1
-                    if not isinstance(entries, Mapping):
-                        continue
-                    for key, entry in entries.items():  # every line must pass
-                        value = entry.get(inner.id) if isinstance(entry, Mapping) else None
-                        if value is not None:
-                            path = f"{item.id}.{key}.{inner.id}"
-                            decisions.append(
-                                _check(form, path, inner, criterion, value, ctx, photos)
-                            )
-                continue
+        for group, item in _items_for(form, indicator):
             criterion = item.criterion_for(ctx.grade)
-            if item.indicator != indicator or criterion is None:
+            if criterion is None:
                 continue
             requirements += 1
-            value = answers.get(item.id)
-            if value is not None:
-                decisions.append(_check(form, item.id, item, criterion, value, ctx, photos))
+            if group is None:
+                value = answers.get(item.id)
+                if value is not None:
+                    decisions.append(_check(form, item.id, item, criterion, value, ctx, photos))
+                continue
+            entries = answers.get(group.id)
+            if not isinstance(entries, Mapping):
+                continue
+            for key, entry in entries.items():  # every line must pass
+                value = entry.get(item.id) if isinstance(entry, Mapping) else None
+                if value is not None:
+                    path = f"{group.id}.{key}.{item.id}"
+                    decisions.append(_check(form, path, item, criterion, value, ctx, photos))
     return decisions, requirements
 
 

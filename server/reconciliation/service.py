@@ -43,3 +43,172 @@ where ``Step`` is ``{"code", "message_zh", "message_en", "data"}``.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.actor import REVIEWER_ROLES, Actor
+from server.assignments.models import Assignment
+from server.assignments.repository import get_assignment
+from server.audit.service import record
+from server.clock import china_today
+from server.db import utcnow
+from server.errors import NotFound
+from server.filings.models import Filing
+from server.filings.repository import get_filing
+from server.reconciliation.compute import compute
+from server.reconciliation.loading import load_inputs
+from server.reconciliation.models import (
+    CemsRecord,
+    ElectricityMeter,
+    MeteringReading,
+    ReconciliationResult,
+)
+from server.registry.models import CemsPoint
+
+
+def refresh(
+    session: Session, filing_ids: Iterable[int], *, on: dt.date | None = None
+) -> dict[int, ReconciliationResult]:
+    """Bring the stored results of ``filing_ids`` up to date with their evidence; returns them.
+
+    Only filings whose evidence fingerprint changed are computed again; each new result is
+    appended to the audit log with its fingerprint. Flushes, so the rows have ids."""
+    day = on or china_today()
+    loaded = load_inputs(session, filing_ids, on=day)
+    stored = {
+        r.filing_id: r
+        for r in session.scalars(
+            select(ReconciliationResult).where(ReconciliationResult.filing_id.in_(loaded))
+        )
+    }
+    now = utcnow()
+    for filing_id, (inputs, fingerprint) in loaded.items():
+        current = stored.get(filing_id)
+        if current is not None and current.fingerprint == fingerprint:
+            continue
+        result = compute(inputs)
+        result["computed_at"] = now.isoformat().replace("+00:00", "Z")
+        result["fingerprint"] = fingerprint
+        if current is None:
+            current = stored[filing_id] = ReconciliationResult(filing_id=filing_id)
+            session.add(current)
+        current.fingerprint = fingerprint
+        current.computed_at = now
+        current.supported_grade = result["supported_grade"]
+        current.confirmed = result["confirmed"]
+        current.needs_new_visit = result["needs_new_visit"]
+        current.result = result
+        record(
+            session,
+            actor_id=None,
+            action="reconciliation.computed",
+            subject_type="filing",
+            subject_id=filing_id,
+            data={
+                "fingerprint": fingerprint,
+                "supported_grade": result["supported_grade"],
+                "confirmed": result["confirmed"],
+                "needs_new_visit": result["needs_new_visit"],
+            },
+        )
+    session.flush()  # ids for the caller; the request scope or the worker's batch commits
+    return stored
+
+
+def current_result(session: Session, filing_id: int) -> ReconciliationResult | None:
+    """The filing's result, recomputed first when its evidence changed; None: no such filing."""
+    return refresh(session, [filing_id]).get(filing_id)
+
+
+def reconciliation_for(session: Session, *, actor: Actor, filing_id: int) -> ReconciliationResult:
+    """The current result for a reviewer in scope. Raises Forbidden, NotFound."""
+    actor.require(*REVIEWER_ROLES)
+    filing = get_filing(session, actor, filing_id)  # NotFound outside the actor's county
+    result = current_result(session, filing.id)
+    assert result is not None  # the filing exists
+    return result
+
+
+def refresh_for_assignments(session: Session, assignment_ids: Iterable[int]) -> int:
+    """Recompute the filings of these visits (the worker calls this after ingesting evidence)."""
+    ids = set(assignment_ids)
+    if not ids:
+        return 0
+    filing_ids = set(session.scalars(select(Assignment.filing_id).where(Assignment.id.in_(ids))))
+    return len(refresh(session, filing_ids))
+
+
+def refresh_for_site(session: Session, site_id: int) -> int:
+    """Recompute a site's filings that have visits (after CEMS or metering data arrive)."""
+    filing_ids = set(
+        session.scalars(
+            select(Filing.id)
+            .join(Assignment, Assignment.filing_id == Filing.id)
+            .where(Filing.site_id == site_id)
+        )
+    )
+    return len(refresh(session, filing_ids))
+
+
+def production_series(session: Session, assignment_id: int) -> dict[str, Any]:
+    """Flue-gas flow and electricity over a visit's window, for a chart. Raises NotFound."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"assignment {assignment_id} not found")
+    start, end = assignment.window_start, assignment.window_end
+    flow = [
+        {"t": iso(t), "mn": mn, "flow": value, "flag": flag, "cn": cn}
+        for t, mn, value, flag, cn in session.execute(
+            select(
+                CemsRecord.data_time, CemsPoint.mn, CemsRecord.flow, CemsRecord.flag, CemsRecord.cn
+            )
+            .join(CemsPoint, CemsRecord.point_id == CemsPoint.id)
+            .where(
+                CemsPoint.site_id == assignment.site_id,
+                CemsRecord.data_time >= start,
+                CemsRecord.data_time <= end,
+            )
+            .order_by(CemsRecord.data_time)
+        )
+    ]
+    power = [
+        {"t": iso(t), "meter": code, "role": role, "kw": kw}
+        for t, code, role, kw in session.execute(
+            select(
+                MeteringReading.at, ElectricityMeter.code, ElectricityMeter.role, MeteringReading.kw
+            )
+            .join(ElectricityMeter, MeteringReading.meter_id == ElectricityMeter.id)
+            .where(
+                MeteringReading.site_id == assignment.site_id,
+                MeteringReading.at >= start,
+                MeteringReading.at <= end,
+            )
+            .order_by(MeteringReading.at)
+        )
+    ]
+    return {"window_start": iso(start), "window_end": iso(end), "flow": flow, "power": power}
+
+
+def production_for(session: Session, *, actor: Actor, assignment_id: int) -> dict[str, Any]:
+    """A visit's production verdict (from the filing's current result) and its data series.
+    Raises Forbidden, NotFound."""
+    actor.require(*REVIEWER_ROLES)
+    assignment = get_assignment(session, actor, assignment_id)
+    result = reconciliation_for(session, actor=actor, filing_id=assignment.filing_id)
+    visit = next((v for v in result.result["visits"] if v["assignment_id"] == assignment.id), None)
+    return {
+        "assignment_id": assignment.id,
+        "filing_id": assignment.filing_id,
+        "verdict": visit["production"] if visit else None,
+        "void": bool(visit and visit["void"]),
+        "series": production_series(session, assignment.id),
+    }
+
+
+def iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

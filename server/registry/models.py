@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Float, JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, utcnow
@@ -89,6 +89,9 @@ class CemsPoint(Base):
     name: Mapped[str] = mapped_column(String(200))
     pollutants: Mapped[list[str]] = mapped_column(JSON, default=list)
     line_code: Mapped[str | None] = mapped_column(String(20))
+    # The point's flue-gas flow (m³/h) in normal production: the level the CEMS flow during a
+    # visit is compared with (rule 21). None: not registered, the flow then cannot decide.
+    typical_flow: Mapped[float | None] = mapped_column(Float)
 
     site: Mapped[Site] = relationship(back_populates="cems_points")
 

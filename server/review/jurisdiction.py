@@ -44,6 +44,7 @@ class JurisdictionRules:
     holidays: tuple[dt.date, ...] = ()
     extra_workdays: tuple[dt.date, ...] = ()
     multi_industry: str = "main_industry"
+    bars_downgraded: bool = False  # Henan (S2 §二): downgraded within a year bars A, B, leading
 
     def due(self, start: dt.date, days: int) -> dt.date:
         return add_days(
@@ -84,6 +85,7 @@ def _rules(row: JurisdictionSettings) -> JurisdictionRules:
         holidays=tuple(sorted(dt.date.fromisoformat(d) for d in row.holidays)),
         extra_workdays=tuple(sorted(dt.date.fromisoformat(d) for d in row.extra_workdays)),
         multi_industry=row.multi_industry,
+        bars_downgraded=row.bars_downgraded,
     )
 
 
@@ -144,6 +146,7 @@ def add_version(
     holidays: list[dt.date] | None = None,
     extra_workdays: list[dt.date] | None = None,
     multi_industry: str = "main_industry",
+    bars_downgraded: bool = False,
     note: str | None = None,
 ) -> JurisdictionRules:
     """Add the next version of a city's rules (admin); returns them as stored.
@@ -174,6 +177,7 @@ def add_version(
         holidays=sorted(d.isoformat() for d in holidays or []),
         extra_workdays=sorted(d.isoformat() for d in extra_workdays or []),
         multi_industry=multi_industry,
+        bars_downgraded=bars_downgraded,
         note=note,
         created_by=actor.user_id,
     )
@@ -194,6 +198,7 @@ def add_version(
             "city_review_days": city_review_days,
             "day_kind": day_kind,
             "multi_industry": multi_industry,
+            "bars_downgraded": bars_downgraded,
         },
     )
     return _rules(row)

@@ -31,6 +31,10 @@ class SettingsSchema(ma.Schema):
         load_default="main_industry",
         metadata={"description": "main_industry (Henan), cross_level (Shaoxing), each_industry"},
     )
+    bars_downgraded = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "a downgrade within the past year bars A, B, leading (Henan)"},
+    )
     note = ma.fields.String(load_default=None, allow_none=True, load_only=True)
 
 
