@@ -32,6 +32,7 @@ from server.inspections.ingest import (
     ingest_photo,
     withdraw,
 )
+from server.reconciliation.service import refresh_for_assignments
 from server.syncstate.models import (
     IngestedRevision,
     OutboxDocument,
@@ -77,6 +78,7 @@ class PassReport:
     interrupted: list[str] = field(default_factory=list)
     pushed: int = 0
     feedback_written: int = 0
+    reconciled: int = 0
 
 
 class Worker:
@@ -97,6 +99,8 @@ class Worker:
         self._reader = couch.clone()
         self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
         self._prefetched: dict[str, tuple[str | None, Future[dict[str, Any]]]] = {}
+        # Visits whose evidence arrived: their filings are reconciled again once per pass.
+        self._touched: set[int] = set()
 
     def close(self) -> None:
         self._prefetcher.shutdown(wait=True, cancel_futures=True)
@@ -154,11 +158,27 @@ class Worker:
             except (CouchError, Interrupted) as exc:
                 report.interrupted.append(f"{db_name(user_id)}: {exc}")
                 log.warning("sync of %s interrupted: %s", db_name(user_id), exc)
+        report.reconciled = self._reconcile()
         try:
             report.feedback_written = outbox.flush(self.sessions, self.couch)
         except CouchError as exc:
             report.interrupted.append(f"outbox: {exc}")
         return report
+
+    def _reconcile(self) -> int:
+        """Recompute the filings whose visits got new evidence in this pass. A failure here
+        loses nothing: the visits stay marked, and every read recomputes a stale result."""
+        if not self._touched:
+            return 0
+        try:
+            with self.sessions() as session:
+                count = refresh_for_assignments(session, self._touched)
+                session.commit()
+        except Exception:
+            log.exception("reconciling visits %s failed; retried next pass", sorted(self._touched))
+            return 0
+        self._touched.clear()
+        return count
 
     def _provision(self, user_id: int) -> None:
         if user_id not in self._provisioned:
@@ -203,6 +223,11 @@ class Worker:
             else:
                 checkpoint.backlog = 0 if len(results) < self.batch_size else None
             session.commit()  # rows, retries, quarantine, outbox and checkpoint together
+        self._touched.update(
+            aid
+            for change in results
+            if isinstance(aid := (change.get("doc") or {}).get("assignment_id"), int)
+        )
         report.processed += tally.processed
         report.skipped += tally.skipped
         report.quarantined += tally.quarantined

@@ -16,6 +16,7 @@ from server.api.deadlines.routes import blp as deadlines_blp
 from server.api.devices.routes import blp as devices_blp
 from server.api.draws.routes import blp as draws_blp
 from server.api.enterprises.routes import blp as enterprises_blp
+from server.api.exports.routes import blp as exports_blp
 from server.api.filings.routes import blp as filings_blp
 from server.api.forms.routes import blp as forms_blp
 from server.api.health.routes import blp as health_blp
@@ -25,6 +26,7 @@ from server.api.integrity.routes import blp as integrity_blp
 from server.api.jurisdictions.routes import blp as jurisdictions_blp
 from server.api.penalties.routes import blp as penalties_blp
 from server.api.photos.routes import blp as photos_blp
+from server.api.reconciliation.routes import blp as reconciliation_blp
 from server.api.sites.routes import blp as sites_blp
 from server.api.sync_status.routes import blp as sync_status_blp
 from server.api.transitions.routes import blp as transitions_blp
@@ -59,7 +61,9 @@ BLUEPRINTS = (
     inspections_blp,
     photos_blp,
     devices_blp,
+    reconciliation_blp,
     sync_status_blp,
+    exports_blp,
 )
 
 

@@ -312,3 +312,27 @@ def set_typical_flow(
         data={"mn": mn, "typical_flow": typical_flow},
     )
     return point
+
+
+def import_and_reconcile(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    site_id: int,
+    data: bytes,
+    filename: str | None = None,
+) -> tuple[DataImport, int]:
+    """Import CEMS (``hj212``) or metering data, then recompute the site's reconciliations so
+    no result is stale; returns the import and how many filings were recomputed.
+    Raises what the importers raise."""
+    from server.reconciliation.service import refresh_for_site  # the service loads imports' rows
+
+    importer = import_cems if kind == "hj212" else import_metering
+    row = importer(session, actor=actor, site_id=site_id, data=data, filename=filename)
+    if row.accepted == 0 and row.duplicates == 0 and row.rejected:
+        raise ValidationFailed(
+            f"no line of the {kind} file could be kept; fix the lines named and resend",
+            errors={"lines": row.errors[:200]},
+        )
+    return row, refresh_for_site(session, row.site_id)
