@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from inspection_forms import Criterion
 from server.reconciliation.grading import (
     IndustryGrade,
     apply_exclusions,
@@ -192,6 +193,17 @@ def _grading_visit(visits: Sequence[_Visit]) -> tuple[_Visit | None, bool, list[
 # --- indicators and cases ----------------------------------------------------------------------
 
 
+# id(criterion) → its JSON: criteria belong to forms loaded once per process and never freed
+_CRITERIA: dict[int, tuple[Criterion, dict[str, Any]]] = {}
+
+
+def _criterion(criterion: Criterion) -> dict[str, Any]:
+    known = _CRITERIA.get(id(criterion))
+    if known is None or known[0] is not criterion:
+        known = _CRITERIA[id(criterion)] = (criterion, criterion.to_dict())
+    return known[1]
+
+
 def _indicator_json(
     case: CaseInput, claim_id: int, claimed_value: str | None, verdict: IndicatorVerdict
 ) -> dict[str, Any]:
@@ -214,7 +226,7 @@ def _indicator_json(
                 "member": d.member,
                 "answer": d.answer,
                 "passed": d.passed,
-                "criterion": d.criterion.to_dict(),
+                "criterion": _criterion(d.criterion),
             }
             for d in verdict.decided_by
         ],

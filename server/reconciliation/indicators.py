@@ -221,23 +221,26 @@ def reconcile_indicator(
     photos = _Photos()
     decisions: list[Decision] = []
     outcomes: dict[str, str] = {}
-    blank = _Context("", claim.claimed_grade, photo_findings, visit_date, settings)
-    _, requirements = _member_decisions(forms, indicator, {}, blank, _Photos())
+    requirements = sum(
+        1
+        for form in forms
+        for _, item in _items_for(form, indicator)
+        if item.criterion_for(claim.claimed_grade) is not None
+    )
     for member, answers in team_answers.items():
-        ctx = replace(blank, member=member)
+        ctx = _Context(member, claim.claimed_grade, photo_findings, visit_date, settings)
         found, _ = _member_decisions(forms, indicator, answers, ctx, photos)
         decisions.extend(found)
         if found:
             outcomes[member] = _outcome(found)
-    verdict = IndicatorVerdict(
+    return IndicatorVerdict(
         indicator_code=indicator,
-        verdict=UNVERIFIABLE,
         decided_by=tuple(decisions),
         photos_used=tuple(photos.used),
         photos_discarded=tuple(DiscardedPhoto(r, why) for r, why in photos.discarded.items()),
         requirements=requirements,
+        **_conclude(indicator, claim.claimed_grade, outcomes, photos),
     )
-    return replace(verdict, **_conclude(indicator, claim.claimed_grade, outcomes, photos))
 
 
 def _conclude(

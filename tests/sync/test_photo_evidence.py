@@ -14,6 +14,7 @@ from media.geo import gcj02_to_wgs84
 from server.assignments.models import Assignment
 from server.db import make_sessionmaker
 from server.evidence.models import Device, Photo
+from server.reconciliation.models import ReconciliationResult
 from sync.couch import CouchClient
 from sync.worker import Worker
 from tests.media.photos import make_jpeg, sample, textured
@@ -66,7 +67,17 @@ def test_tablet_photos_are_read_checked_and_answered(live, worker):
     live.tablet(lead, [{"op": "put", "docs": [visit, *docs]}, {"op": "push"}])
     report = worker.run_once()
     assert report.processed == 4 and not report.interrupted
+    assert report.reconciled == 1  # the visit's filing, reconciled with the new evidence
     with live.session() as session:
+        assignment = session.get(Assignment, world.assignment_id)
+        result = session.scalar(
+            select(ReconciliationResult).where(
+                ReconciliationResult.filing_id == assignment.filing_id
+            )
+        )
+        assert result is not None
+        [shown] = result.result["visits"]
+        assert [i["doc_id"] for i in shown["inspections"]] == [visit["_id"]]
         rows = {
             p.doc_id: p
             for p in session.scalars(select(Photo).where(Photo.inspection_doc_id == visit["_id"]))
