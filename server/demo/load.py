@@ -22,6 +22,7 @@ from server.compliance.models import ConflictKind, PenaltyKind
 from server.compliance.service import declare_conflict, record_integrity, record_penalty
 from server.demo.field_work import publish_demo_assignments
 from server.demo.generate import generate_city
+from server.demo.production import load_demo_production
 from server.demo.records import DemoAccount, DemoCity, demo_account_list
 from server.errors import Conflict
 from server.filings.service import receive_filing
@@ -52,6 +53,7 @@ class LoadResult:
     integrity_records: int = 0
     conflicts: int = 0
     assignments: int = 0
+    production: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -70,6 +72,7 @@ class LoadResult:
                 f"  penalties {self.penalties}, integrity records {self.integrity_records}, "
                 f"conflict declarations {self.conflicts}",
                 f"  published on-site assignments {self.assignments} (A claims; teams of two)",
+                f"  visits with CEMS and metering data {self.production}",
                 f"  users: {roles}",
             ]
         )
@@ -92,6 +95,7 @@ def load_demo_city(
     enterprises = _registry(session, city, county_actor, result)
     _compliance(session, city, enterprises, actors, county_actor, users, result)
     result.assignments = publish_demo_assignments(session, actors["admin"], users)
+    result.production = load_demo_production(session, actors["admin"])
     result.seconds = time.perf_counter() - started
     return result
 

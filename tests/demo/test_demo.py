@@ -153,3 +153,19 @@ def test_a_county_reviewer_signs_in_and_sees_only_their_county(session, client):
     listed = client.get("/api/enterprises?page_size=100", headers=headers)
     assert listed.status_code == 200
     assert listed.json and {e["county"] for e in listed.json} == {"确山县"}
+
+
+def test_demo_visits_carry_production_evidence_and_one_is_void(session):
+    from server.reconciliation.models import DataImport, ReconciliationResult
+
+    result = load_demo_city(session)
+    assert result.production == result.assignments == 6
+    imports = session.scalars(select(DataImport).order_by(DataImport.id)).all()
+    refused = [e["code"] for i in imports for e in i.errors]
+    assert refused.count("hj212.bad_crc") >= 1  # the corrupt packet, refused by its line
+    results = session.scalars(
+        select(ReconciliationResult).order_by(ReconciliationResult.filing_id)
+    ).all()
+    statuses = [v["production"]["status"] for r in results for v in r.result["visits"]]
+    assert statuses.count("not_normal") == 1  # the plant whose treatment was off
+    assert sum(v["void"] for r in results for v in r.result["visits"]) == 1
