@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
 	$(PY) -m flask --app wsgi openapi write
 
 bench: install ## Every benchmark (several minutes); figures in docs/benchmarks.md
-	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync
+	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync bench-reconcile
 
 bench-filings: install ## Filtered filing list vs health check, 5,522 plants (issue 2)
 	$(PY) bench/bench_filings_list.py
@@ -80,6 +80,9 @@ bench-sync: install ## Worker ingest vs raw _changes; gateway vs direct replicat
 
 bench-media: install ## Photo pipeline vs a reduced decode; peak memory (issue 6)
 	$(PY) bench/bench_media.py
+
+bench-reconcile: install ## Reconciling a whole city vs loading its data (issue 7)
+	$(PY) bench/bench_reconcile.py
 
 clean: ## Remove the virtualenv, npm packages and local data under instance/
 	rm -rf $(VENV) node_modules instance

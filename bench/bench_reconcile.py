@@ -7,10 +7,10 @@ outside the site), and hourly CEMS records over the visit window. Then, in the s
 several rounds each, times:
 
   (a) loading: every filing's reconciliation inputs read from the database and built
-      (``server.reconciliation.loading.load_inputs``);
-  (b) reconciling: the same load, then every filing computed (indicator verdicts, production
+      (``server.reconciliation.loading.load_inputs``), a chunk of 500 filings at a time;
+  (b) reconciling: the same loads, then every filing computed (indicator verdicts, production
       verdict, grade, exclusions, obligations) and its result written to the database with its
-      audit event (``server.reconciliation.service.refresh``), rolled back after each round;
+      audit event (``server.reconciliation.service.refresh_all``), rolled back after each round;
 
 and reports the median of each and the ratio b / a (target: at most 3x).
 
@@ -41,7 +41,7 @@ from server.accounts.models import Role, User  # noqa: E402
 from server.assignments.models import Assignment, AssignmentMember  # noqa: E402
 from server.db import make_engine, make_sessionmaker  # noqa: E402
 from server.demo.load import load_demo_city  # noqa: E402
-from server.evidence.models import Photo, PhotoFinding  # noqa: E402
+from server.evidence.models import Photo, PhotoCustody, PhotoFinding  # noqa: E402
 from server.filings.models import (  # noqa: E402
     Filing,
     IndicatorClaim,
@@ -49,12 +49,18 @@ from server.filings.models import (  # noqa: E402
     SupportingDocument,
 )
 from server.inspections.forms import get_form  # noqa: E402
-from server.inspections.models import Inspection  # noqa: E402
+from server.inspections.models import Inspection, InspectionRevision  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.reconciliation.hj212 import FLUE_GAS_FLOW  # noqa: E402
-from server.reconciliation.loading import load_inputs  # noqa: E402
-from server.reconciliation.models import CemsRecord, DataImport  # noqa: E402
-from server.reconciliation.service import refresh  # noqa: E402
+from server.reconciliation.loading import CHUNK, load_inputs  # noqa: E402
+from server.reconciliation.models import (  # noqa: E402
+    CemsRecord,
+    DataImport,
+    ElectricityMeter,
+    MeteringReading,
+    ReconciliationResult,
+)
+from server.reconciliation.service import current_result, refresh_all  # noqa: E402
 from server.registry.models import CemsPoint, Site  # noqa: E402
 from server.syncstate.models import AssignmentPush  # noqa: E402
 from tests.forms.documents import common_document, plant_context  # noqa: E402
@@ -71,9 +77,9 @@ def _indicators() -> list[str]:
     found: dict[str, None] = {}
     for form_id in ("common", "foundry"):
         for item in get_form(form_id, 1).all_items.values():
-            if item.indicator and not item.indicator.startswith("visit."):
-                if item.criterion_for("A") is not None:
-                    found[item.indicator] = None
+            indicator = item.indicator
+            if indicator and not indicator.startswith("visit.") and item.criterion_for("A"):
+                found[indicator] = None
     return list(found)[:CLAIMS]
 
 
@@ -87,6 +93,20 @@ def _answers(filing_id: int, template: str) -> dict[str, Any]:
 
 def seed(session: Session, plants: int) -> list[int]:
     load_demo_city(session, plants=plants)
+    # the demo's own field work and production data make way for the benchmark's
+    for model in (
+        PhotoFinding,
+        PhotoCustody,
+        Photo,
+        InspectionRevision,
+        Inspection,
+        ReconciliationResult,
+        MeteringReading,
+        ElectricityMeter,
+        CemsRecord,
+        DataImport,
+    ):
+        session.execute(delete(model))
     # one foundry A case of CLAIMS claims per filing
     session.execute(delete(SupportingDocument))
     session.execute(delete(IndicatorClaim))
@@ -150,7 +170,9 @@ def seed(session: Session, plants: int) -> list[int]:
             for n, uid in enumerate(pair)
         ],
     )
-    template = json.dumps(common_document(plant_context(lines=2, gates=2, cems_points=1))["answers"])
+    template = json.dumps(
+        common_document(plant_context(lines=2, gates=2, cems_points=1))["answers"]
+    )
     session.execute(
         insert(Inspection),
         [
@@ -204,7 +226,7 @@ def seed(session: Session, plants: int) -> list[int]:
         session.execute(insert(PhotoFinding), findings[start : start + 20_000])
     # a CEMS point per site at a steady flow, hourly over the window
     session.execute(delete(CemsPoint))
-    sites = [sid for sid, in session.execute(select(Site.id))]
+    sites = [sid for (sid,) in session.execute(select(Site.id))]
     session.execute(
         insert(CemsPoint),
         [
@@ -265,30 +287,43 @@ def main() -> int:
     started = time.perf_counter()
     with sessions() as session:
         ids = seed(session, args.plants)
-    print(f"seeded {len(ids)} filings in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
+    print(
+        f"seeded {len(ids)} filings in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
+    )
+
+    def load_all(session: Session) -> None:
+        for start in range(0, len(ids), CHUNK):
+            load_inputs(session, ids[start : start + CHUNK], on=ON)
+
+    def reconcile_all(session: Session) -> None:
+        assert refresh_all(session, ids, on=ON) == len(ids)
 
     loads, reconciles = [], []
-    sample: Any = None
     for _ in range(args.rounds):
         with sessions() as session:
-            loads.append(timed(lambda s=session: load_inputs(s, ids, on=ON)))
+            loads.append(timed(lambda s=session: load_all(s)))
             session.rollback()
         with sessions() as session:
-
-            def run(s: Session = session) -> None:
-                nonlocal sample
-                results = refresh(s, ids, on=ON)
-                sample = results[ids[0]].result
-
-            reconciles.append(timed(run))
+            reconciles.append(timed(lambda s=session: reconcile_all(s)))
             session.rollback()
+    with sessions() as session:
+        result = current_result(session, ids[0])
+        assert result is not None
+        sample = result.result
+        session.rollback()
     a, b = statistics.median(loads), statistics.median(reconciles)
     indicators = sum(len(c["indicators"]) for c in sample["cases"])
     print(f"one result: supported grade {sample['supported_grade']}, {indicators} indicators")
-    print(f"(a) load inputs of {len(ids)} filings: median {a:.2f} s  {[round(x, 2) for x in loads]}")
-    print(f"(b) reconcile and store them:        median {b:.2f} s  {[round(x, 2) for x in reconciles]}")
+    print(
+        f"(a) load inputs of {len(ids)} filings: median {a:.2f} s  {[round(x, 2) for x in loads]}"
+    )
+    print(
+        f"(b) reconcile and store them:        median {b:.2f} s  {[round(x, 2) for x in reconciles]}"
+    )
     ratio = b / a
-    print(f"ratio b / a = {ratio:.2f} (target <= {TARGET:.0f}): {'OK' if ratio <= TARGET else 'MISSED'}")
+    print(
+        f"ratio b / a = {ratio:.2f} (target <= {TARGET:.0f}): {'OK' if ratio <= TARGET else 'MISSED'}"
+    )
     engine.dispose()
     tmp.cleanup()
     return 0 if ratio <= TARGET else 1

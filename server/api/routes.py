@@ -13,6 +13,7 @@ from server.api.claims.routes import blp as claims_blp
 from server.api.common import ErrorSchema
 from server.api.conflicts.routes import blp as conflicts_blp
 from server.api.deadlines.routes import blp as deadlines_blp
+from server.api.decisions.routes import blp as decisions_blp
 from server.api.devices.routes import blp as devices_blp
 from server.api.draws.routes import blp as draws_blp
 from server.api.enterprises.routes import blp as enterprises_blp
@@ -56,6 +57,7 @@ BLUEPRINTS = (
     batches_blp,
     draws_blp,
     transitions_blp,
+    decisions_blp,
     deadlines_blp,
     assignments_blp,
     inspections_blp,

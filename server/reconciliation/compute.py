@@ -223,13 +223,17 @@ def _indicator_json(
             {
                 "form": d.form,
                 "path": d.path,
+                "item": d.path.rsplit(".", 1)[-1],
                 "member": d.member,
                 "answer": d.answer,
                 "passed": d.passed,
-                "criterion": _criterion(d.criterion),
             }
             for d in verdict.decided_by
         ],
+        # each item's criterion once: a repeat group's lines and both members share it
+        "criteria": {
+            d.path.rsplit(".", 1)[-1]: _criterion(d.criterion) for d in verdict.decided_by
+        },
         "photos_used": list(verdict.photos_used),
         "photos_discarded": [
             {"ref": p.ref, "reasons": list(p.reasons)} for p in verdict.photos_discarded

@@ -22,8 +22,8 @@ it first when the evidence changed since (its fingerprint differs) — so a read
               "verdict": "verified" | "contradicted" | "unverifiable",
               "meets": "B" | null, "disagreement": false, "reviewer_required": false,
               "reasons": [Step, ...],
-              "decided_by": [{"form", "path", "member", "answer", "passed",
-                              "criterion": {...}}],
+              "decided_by": [{"form", "path", "item", "member", "answer", "passed"}],
+              "criteria": {"<item id>": {"op", "value" | "values", "label", "source", ...}},
               "photos_used": ["photo doc id", ...],
               "photos_discarded": [{"ref": "photo doc id", "reasons": ["geo.outside_boundary"]}],
           }],
@@ -48,7 +48,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts.actor import REVIEWER_ROLES, Actor
@@ -61,14 +61,75 @@ from server.errors import NotFound
 from server.filings.models import Filing
 from server.filings.repository import get_filing
 from server.reconciliation.compute import compute
-from server.reconciliation.loading import load_inputs
+from server.reconciliation.loading import CHUNK, load_inputs
 from server.reconciliation.models import (
     CemsRecord,
     ElectricityMeter,
     MeteringReading,
     ReconciliationResult,
 )
-from server.registry.models import CemsPoint
+from server.registry.models import CemsPoint, Enterprise, Site
+
+
+def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
+    """Recompute the filings of ``ids`` whose fingerprint changed; returns how many."""
+    loaded = load_inputs(session, ids, on=day)
+    known: dict[int, str] = {
+        filing_id: fingerprint
+        for filing_id, fingerprint in session.execute(
+            select(ReconciliationResult.filing_id, ReconciliationResult.fingerprint).where(
+                ReconciliationResult.filing_id.in_(loaded)
+            )
+        )
+    }
+    now = utcnow()
+    fresh: list[dict[str, Any]] = []
+    for filing_id, (inputs, fingerprint) in loaded.items():
+        if known.get(filing_id) == fingerprint:
+            continue
+        result = compute(inputs)
+        result["computed_at"] = iso(now)
+        result["fingerprint"] = fingerprint
+        values = {
+            "fingerprint": fingerprint,
+            "computed_at": now,
+            "supported_grade": result["supported_grade"],
+            "confirmed": result["confirmed"],
+            "needs_new_visit": result["needs_new_visit"],
+            "result": result,
+        }
+        if filing_id in known:
+            session.execute(
+                update(ReconciliationResult)
+                .where(ReconciliationResult.filing_id == filing_id)
+                .values(**values)
+            )
+        else:
+            fresh.append({"filing_id": filing_id, **values})
+        record(
+            session,
+            actor_id=None,
+            action="reconciliation.computed",
+            subject_type="filing",
+            subject_id=filing_id,
+            data={k: values[k] for k in ("fingerprint", "supported_grade", "confirmed")}
+            | {"needs_new_visit": result["needs_new_visit"]},
+        )
+    if fresh:
+        session.execute(insert(ReconciliationResult), fresh)
+    session.flush()  # the audit events; the request scope or the worker's batch commits
+    return len(loaded) - sum(1 for f, (_, fp) in loaded.items() if known.get(f) == fp)
+
+
+def refresh_all(session: Session, filing_ids: Iterable[int], *, on: dt.date | None = None) -> int:
+    """Bring the stored results of many filings up to date, a chunk at a time so memory stays
+    bounded; returns how many were computed again (their fingerprint had changed)."""
+    day = on or china_today()
+    ids = sorted(set(filing_ids))
+    return sum(
+        _refresh_chunk(session, ids[start : start + CHUNK], day)
+        for start in range(0, len(ids), CHUNK)
+    )
 
 
 def refresh(
@@ -77,47 +138,17 @@ def refresh(
     """Bring the stored results of ``filing_ids`` up to date with their evidence; returns them.
 
     Only filings whose evidence fingerprint changed are computed again; each new result is
-    appended to the audit log with its fingerprint. Flushes, so the rows have ids."""
-    day = on or china_today()
-    loaded = load_inputs(session, filing_ids, on=day)
-    stored = {
+    appended to the audit log with its fingerprint. For a whole city use ``refresh_all``."""
+    ids = sorted(set(filing_ids))
+    refresh_all(session, ids, on=on)
+    return {
         r.filing_id: r
         for r in session.scalars(
-            select(ReconciliationResult).where(ReconciliationResult.filing_id.in_(loaded))
+            select(ReconciliationResult)
+            .where(ReconciliationResult.filing_id.in_(ids))
+            .execution_options(populate_existing=True)
         )
     }
-    now = utcnow()
-    for filing_id, (inputs, fingerprint) in loaded.items():
-        current = stored.get(filing_id)
-        if current is not None and current.fingerprint == fingerprint:
-            continue
-        result = compute(inputs)
-        result["computed_at"] = now.isoformat().replace("+00:00", "Z")
-        result["fingerprint"] = fingerprint
-        if current is None:
-            current = stored[filing_id] = ReconciliationResult(filing_id=filing_id)
-            session.add(current)
-        current.fingerprint = fingerprint
-        current.computed_at = now
-        current.supported_grade = result["supported_grade"]
-        current.confirmed = result["confirmed"]
-        current.needs_new_visit = result["needs_new_visit"]
-        current.result = result
-        record(
-            session,
-            actor_id=None,
-            action="reconciliation.computed",
-            subject_type="filing",
-            subject_id=filing_id,
-            data={
-                "fingerprint": fingerprint,
-                "supported_grade": result["supported_grade"],
-                "confirmed": result["confirmed"],
-                "needs_new_visit": result["needs_new_visit"],
-            },
-        )
-    session.flush()  # ids for the caller; the request scope or the worker's batch commits
-    return stored
 
 
 def current_result(session: Session, filing_id: int) -> ReconciliationResult | None:
@@ -212,3 +243,33 @@ def production_for(session: Session, *, actor: Actor, assignment_id: int) -> dic
 
 def iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def filings_needing_new_visit(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    """The filings in the actor's scope whose latest visit was void (production not normal),
+    oldest first: each needs a new on-site visit (rule 5). Raises Forbidden."""
+    actor.require(*REVIEWER_ROLES)
+    query = (
+        select(ReconciliationResult, Enterprise.name, Enterprise.county, Site.name)
+        .join(Filing, ReconciliationResult.filing_id == Filing.id)
+        .join(Site, Filing.site_id == Site.id)
+        .join(Enterprise, Site.enterprise_id == Enterprise.id)
+        .where(ReconciliationResult.needs_new_visit.is_(True))
+        .order_by(ReconciliationResult.computed_at, ReconciliationResult.filing_id)
+    )
+    if actor.county is not None:
+        query = query.where(Enterprise.county == actor.county)
+    return [
+        {
+            "filing_id": result.filing_id,
+            "enterprise": enterprise,
+            "county": county,
+            "site": site,
+            "computed_at": result.computed_at,
+            "void_visits": [v["assignment_id"] for v in result.result["visits"] if v["void"]],
+            "reasons": [
+                step for step in result.result["explanation"] if step["code"] == "visit.void"
+            ],
+        }
+        for result, enterprise, county, site in session.execute(query)
+    ]

@@ -181,6 +181,10 @@ def test_metering_showing_treatment_off_voids_the_visit_at_once(
         )
     ).all()
     assert len(events) == 2  # computed once before, once after the new evidence
+    [flagged] = client.get("/api/reconciliation/new-visits", headers=headers).json
+    assert flagged["filing_id"] == visited.assignment.filing_id
+    assert flagged["void_visits"] == [visited.assignment.id]
+    assert [r["code"] for r in flagged["reasons"]] == ["visit.void"]
 
 
 def test_a_file_with_no_good_line_is_refused_with_every_line_named(

@@ -12,6 +12,7 @@ from server.api.reconciliation.schemas import (
     DataUploadSchema,
     GradeSchema,
     MeterSchema,
+    NewVisitSchema,
     ProductionSchema,
     ReconciliationSchema,
     TypicalFlowSchema,
@@ -47,6 +48,14 @@ class Grade(MethodView):
         return service.reconciliation_for(
             db_session(), actor=current_actor(), filing_id=filing_id
         ).result
+
+
+@blp.route("/reconciliation/new-visits")
+class NewVisits(MethodView):
+    @blp.response(200, NewVisitSchema(many=True))
+    def get(self):
+        """Filings whose latest visit was void (production not normal): each needs a new visit"""
+        return service.filings_needing_new_visit(db_session(), actor=current_actor())
 
 
 @blp.route("/assignments/<int:assignment_id>/production")

@@ -107,3 +107,13 @@ class TypicalFlowSchema(ma.Schema):
     typical_flow = ma.fields.Float(
         required=True, allow_none=True, metadata={"description": "m³/h in normal production"}
     )
+
+
+class NewVisitSchema(ma.Schema):
+    filing_id = ma.fields.Integer()
+    enterprise = ma.fields.String()
+    county = ma.fields.String()
+    site = ma.fields.String()
+    computed_at = ma.fields.DateTime()
+    void_visits = ma.fields.List(ma.fields.Integer())
+    reasons = ma.fields.List(ma.fields.Nested(StepSchema))
