@@ -15,7 +15,6 @@ from media import PREVIEW, THUMBNAIL, BlobNotFoundError, BlobStore, PoolFull
 from server.accounts.actor import Actor
 from server.accounts.models import Role
 from server.assignments.models import Assignment
-from server.audit.service import record
 from server.errors import Forbidden, NotFound, ValidationFailed
 from server.evidence import repository
 from server.evidence.errors import NoDerivative, PhotoIdTaken, PhotoIntakeBusy
@@ -142,15 +141,7 @@ def open_original(
     except BlobNotFoundError as exc:
         raise NotFound(f"the original of photo {photo_id} is missing from the store") from exc
     event = CustodyEvent.downloaded if download else CustodyEvent.viewed_original
-    record_custody(session, photo, event, actor_id=actor.user_id, door="api")
-    record(
-        session,
-        actor_id=actor.user_id,
-        action=f"photo.{event}",
-        subject_type="photo",
-        subject_id=photo.id,
-        data={"sha256": photo.sha256},
-    )
+    record_custody(session, photo, event, actor_id=actor.user_id, door="api")  # and audit
     return photo, handle
 
 

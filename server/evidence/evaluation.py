@@ -18,6 +18,7 @@ from media.findings import Finding
 from media.metadata import PhotoMetadata
 from media.phash import from_signed
 from server.assignments.models import Assignment
+from server.audit.service import record
 from server.db import utcnow
 from server.errors import NotFound
 from server.evidence import repository
@@ -66,7 +67,8 @@ def evaluate_photo(
     visit: Visit,
     devices: Sequence[RegisteredDevice] | None = None,
 ) -> list[Finding]:
-    """Run every check on a read photo and replace its findings with the result.
+    """Run every check on a read photo, replace its findings with the result and append them
+    to the audit chain (``photo.evaluated``: each finding's code and severity).
 
     Queries for the reuse candidates (and the inspector's devices when not given); the photo
     itself is flushed by that query, so photos of the same batch see each other.
@@ -106,4 +108,18 @@ def evaluate_photo(
         for f in findings
     ]
     photo.evaluated_at = now
+    if photo.id is None:
+        session.flush()  # the photo's id is the audit event's subject
+    record(
+        session,
+        actor_id=None,  # the checks ran; whoever caused it is in the custody event
+        action="photo.evaluated",
+        subject_type="photo",
+        subject_id=photo.id,
+        data={
+            "doc_id": photo.doc_id,
+            "sha256": photo.sha256,
+            "findings": sorted([f.code, f.severity.value] for f in findings),
+        },
+    )
     return findings

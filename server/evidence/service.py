@@ -4,7 +4,8 @@
 derivatives beside it) in a bounded pool, fills the photo's row from what the photo says,
 runs the checks against its visit and records custody. A photo the toolkit refuses is kept as
 a ``rejected`` row with the reason; nothing else of the inspection is touched. These functions
-flush only through the reuse query, never commit: the worker's batch or the request commits.
+flush only through the reuse query and to give a new photo the id its audit events name, never
+commit: the worker's batch or the request commits.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from media import BlobStore, BoundedPool, PhotoRejected, ProcessedPhoto, ingest
 from media.checks import RegisteredDevice
 from media.findings import Finding
 from media.phash import to_signed
+from server.audit.service import record
 from server.db import utcnow
 from server.evidence.evaluation import Visit, evaluate_photo, load_visit
 from server.evidence.models import CustodyEvent, Photo, PhotoCustody, PhotoStatus
@@ -85,6 +87,7 @@ def record_custody(
     device_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> PhotoCustody:
+    """Append a custody event, and the same event to the audit chain (``photo.<event>``)."""
     entry = PhotoCustody(
         photo=photo,
         sha256=photo.sha256,
@@ -96,6 +99,22 @@ def record_custody(
         detail=detail or {},
     )
     session.add(entry)
+    if photo.id is None:
+        session.flush()  # a new photo's id is the audit event's subject
+    record(
+        session,
+        actor_id=actor_id,
+        action=f"photo.{event}",
+        subject_type="photo",
+        subject_id=photo.id,
+        data={
+            "doc_id": photo.doc_id,
+            "sha256": photo.sha256,
+            "door": door,
+            "device_id": device_id,
+            **(detail or {}),
+        },
+    )
     return entry
 
 

@@ -1,7 +1,8 @@
 """One batch of the sync worker: the lookups its documents share, and the rows it writes in bulk.
 
 A batch reads each assignment, visit and device list from SQL once, and new inspections (the
-usual case) are written with one multi-row INSERT per batch rather than one object at a time.
+usual case) and their audit events are written with one multi-row INSERT each per batch rather
+than one object at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from inspection_forms import PlantContext
 from media.checks import RegisteredDevice
 from server.assignments.models import Assignment, AssignmentMember
+from server.audit.service import record, record_many
 from server.evidence import repository as evidence_repository
 from server.evidence.evaluation import Visit, visit_of
 from server.evidence.models import Photo
@@ -49,6 +51,9 @@ class BatchContext:
         # Rows the caller writes in bulk at the end of the batch (processed revisions, outbox).
         self.ingested: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
+        # Audit events waiting for the end of a bulk batch: (action, subject type, the row or a
+        # new inspection's doc id, data, actor).
+        self._audit: list[tuple[str, str, Any, dict[str, Any], int]] = []
         self._facts: dict[int, AssignmentFacts | None] = {}
         self._visits: dict[int, Visit] = {}
         self._devices: dict[int, list[RegisteredDevice]] = {}
@@ -77,10 +82,57 @@ class BatchContext:
             self._devices[user_id] = evidence_repository.registered_devices(self.session, user_id)
         return self._devices[user_id]
 
-    def write_new_inspections(self) -> None:
-        """Insert the batch's new inspections and their first revisions, two statements in all."""
-        if not self.new_inspections:
+    def audit(
+        self, action: str, subject_type: str, subject: Any, data: dict[str, Any], *, actor_id: int
+    ) -> None:
+        """Append an audit event about ``subject``: a row, or a new inspection's document id
+        while it waits for the batch's INSERT.
+
+        In a bulk batch the events wait and are appended with one INSERT at the end; one
+        document at a time (a savepoint each) they are recorded at once, so a document whose
+        savepoint is rolled back leaves no event behind.
+        """
+        if self.bulk:
+            self._audit.append((action, subject_type, subject, data, actor_id))
             return
+        if subject.id is None:
+            self.session.flush()  # the row's id is the event's subject
+        record(
+            self.session,
+            actor_id=actor_id,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject.id,
+            data=data,
+        )
+
+    def write_new_inspections(self) -> None:
+        """Insert the batch's new inspections and their first revisions (two statements), then
+        the audit events the batch waited with (one)."""
+        ids = self._insert_new_inspections()
+        if not self._audit:
+            return
+        if any(not isinstance(s, str) and s.id is None for _, _, s, _, _ in self._audit):
+            self.session.flush()  # rows added through the ORM get their ids
+        record_many(
+            self.session,
+            (
+                {
+                    "at": self.now,
+                    "actor_id": actor_id,
+                    "action": action,
+                    "subject_type": subject_type,
+                    "subject_id": ids[s] if isinstance(s, str) else s.id,
+                    "data": data,
+                }
+                for action, subject_type, s, data, actor_id in self._audit
+            ),
+        )
+        self._audit = []
+
+    def _insert_new_inspections(self) -> dict[str, int]:
+        if not self.new_inspections:
+            return {}
         table = cast(Table, Inspection.__table__)
         returned = self.session.execute(
             insert(table).returning(table.c.doc_id, table.c.id, sort_by_parameter_order=True),
@@ -99,6 +151,7 @@ class BatchContext:
         )
         self.new_inspections, self.new_revisions = [], []
         self.pending_ids.clear()
+        return ids
 
     def _load(self, assignment_id: int) -> AssignmentFacts | None:
         assignment = self.session.get(Assignment, assignment_id)

@@ -77,7 +77,8 @@ def ingest_inspection(
     """Record the winning revision of an inspection document (and any losing ones).
 
     Everything that can fail is worked out before the session is touched, so a failure leaves
-    no half-written inspection behind; the caller flushes the batch once.
+    no half-written inspection behind; the caller flushes the batch once. Each revision ingested
+    is an ``inspection.ingested`` audit event (status, form, problem codes, losing revisions).
     """
     facts, refusal = _assignment_problem(batch, owner_id, doc.get("assignment_id"))
     problems: list[dict[str, str]] = []
@@ -143,6 +144,21 @@ def ingest_inspection(
         _keep_revision(inspection, doc, winner=True)
         for loser in losers:
             _keep_revision(inspection, loser, winner=False)
+    batch.audit(
+        "inspection.ingested",
+        "inspection",
+        inspection if inspection is not None else doc["_id"],
+        {
+            "doc_id": doc["_id"],
+            "rev": doc["_rev"],
+            "status": status.value,
+            "assignment_id": fields["assignment_id"],
+            "form": [fields["form_id"], fields["form_version"]],  # its sha256 is pinned
+            "problems": sorted({p["code"] for p in problems}),
+            **({"losing_revs": sorted(loser["_rev"] for loser in losers)} if losers else {}),
+        },
+        actor_id=owner_id,
+    )
     feedback_status = "received" if status is InspectionStatus.draft else status.value
     return Feedback(feedback_status, problems)
 
@@ -263,9 +279,23 @@ def withdraw(*, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
     if inspection is not None:
         inspection.status = InspectionStatus.withdrawn
         inspection.current_rev = rev
+        batch.audit(
+            "inspection.withdrawn",
+            "inspection",
+            inspection,
+            {"doc_id": doc_id, "rev": rev},
+            actor_id=inspection.inspector_id,
+        )
     photo = batch.photos.get(doc_id)
     if photo is not None:
         photo.status, photo.current_rev = "withdrawn", rev
+        batch.audit(
+            "photo.withdrawn",
+            "photo",
+            photo,
+            {"doc_id": doc_id, "rev": rev, "sha256": photo.sha256},
+            actor_id=photo.inspector_id,
+        )
     return Feedback("withdrawn")
 
 

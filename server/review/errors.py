@@ -1,8 +1,10 @@
-"""The review errors: refusals of the workflow, of batches and of jurisdiction settings."""
+"""The review errors: refusals of the workflow, of batches, of jurisdiction settings and of decisions."""
 
 from __future__ import annotations
 
-from server.errors import Conflict, ValidationFailed
+from typing import Any
+
+from server.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
 
 class IllegalTransition(Conflict):
@@ -25,3 +27,91 @@ class RateTooLow(ValidationFailed):
 
 class BatchOverlap(Conflict):
     code = "batch.overlap"
+
+
+# --- Review decisions (four eyes): each refusal says, in Chinese and in English, what to do.
+
+
+class DecisionRefused(DomainError):
+    """A refusal of the decision rules; ``message_zh`` and ``message_en`` for pages that show
+    one language (the API's ``message`` carries both)."""
+
+    code = "decision.refused"
+
+    def __init__(self, zh: str, en: str, *, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{zh} / {en}", errors=errors)
+        self.message_zh, self.message_en = zh, en
+
+
+class DecisionRoleRefused(DecisionRefused, Forbidden):
+    """Only city reviewers decide (the decide step is the city's, S4 §三(三))."""
+
+    code = "decision.not_city_reviewer"
+
+
+class DeciderBlacklisted(DecisionRefused, Forbidden):
+    """Rule 9 (S1 §(九)): a blacklisted expert may not review at all."""
+
+    code = "decision.blacklisted"
+
+
+class DeciderWasOnVisit(DecisionRefused, Forbidden):
+    """A member of a visit of the filing may neither propose nor confirm its decision."""
+
+    code = "decision.visit_member"
+
+
+class DeciderConflicted(DecisionRefused, Forbidden):
+    """Rule 9 (S2 §二): someone who declared a conflict with the plant may not review it."""
+
+    code = "decision.conflict_of_interest"
+
+
+class SamePersonTwice(DecisionRefused, Forbidden):
+    """Four eyes: the reviewer who proposed may not confirm or reject."""
+
+    code = "decision.same_person"
+
+
+class NotProposer(DecisionRefused, Forbidden):
+    code = "decision.not_proposer"
+
+
+class FilingNotAtDecision(DecisionRefused, Conflict):
+    """Decisions are taken while the filing is in city review."""
+
+    code = "decision.filing_not_in_city_review"
+
+
+class OpenProposalExists(DecisionRefused, Conflict):
+    code = "decision.open_proposal_exists"
+
+
+class DecisionNotOpen(DecisionRefused, Conflict):
+    """Only a proposed decision may be confirmed, rejected or withdrawn."""
+
+    code = "decision.not_open"
+
+
+class ReasonRequired(DecisionRefused, ValidationFailed):
+    code = "decision.reason_required"
+
+
+class UnknownReasonCode(DecisionRefused, ValidationFailed):
+    code = "decision.reason_unknown"
+
+
+class ReasonNotForOutcome(DecisionRefused, ValidationFailed):
+    code = "decision.reason_not_for_outcome"
+
+
+class DecisionGradeInvalid(DecisionRefused, ValidationFailed):
+    """The grade does not fit the outcome, the industry's scale or the claim."""
+
+    code = "decision.grade_invalid"
+
+
+class DecisionInputInvalid(DecisionRefused, ValidationFailed):
+    """An unknown outcome, a missing or over-long comment, a malformed fingerprint."""
+
+    code = "decision.invalid"

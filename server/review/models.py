@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, utcnow
@@ -53,6 +53,8 @@ class JurisdictionSettings(Base):
     holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates, working days only
     extra_workdays: Mapped[list[str]] = mapped_column(JSON, default=list)  # 调休 weekend workdays
     multi_industry: Mapped[str] = mapped_column(String(20))  # rule 2
+    # Henan (S2 §二): a plant downgraded within the past year may not be graded A, B or leading.
+    bars_downgraded: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -97,7 +99,17 @@ class ReviewDecision(Base):
     """
 
     __tablename__ = "review_decisions"
-    __table_args__ = (Index("ix_review_decisions_filing_status", "filing_id", "status"),)
+    __table_args__ = (
+        Index("ix_review_decisions_filing_status", "filing_id", "status"),
+        # One open proposal per filing, also between two reviewers proposing at once.
+        Index(
+            "uq_review_decisions_open_filing",
+            "filing_id",
+            unique=True,
+            postgresql_where=text("status = 'proposed'"),
+            sqlite_where=text("status = 'proposed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
@@ -118,6 +130,11 @@ class ReviewDecision(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[dt.datetime | None]
     confirm_comment: Mapped[str | None] = mapped_column(Text)
+    # A proposal that did not stand: who rejected (a second reviewer) or withdrew (the
+    # proposer) it, when, and why.
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[dt.datetime | None]
+    close_comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -193,11 +193,16 @@ def test_original_for_reviewers_only_and_every_access_recorded(
         ("downloaded", county.id),
     ]
     audited = session.scalars(
-        select(AuditEvent.action).where(
-            AuditEvent.subject_type == "photo", AuditEvent.subject_id == photo_id
-        )
+        select(AuditEvent.action)
+        .where(AuditEvent.subject_type == "photo", AuditEvent.subject_id == photo_id)
+        .order_by(AuditEvent.seq)
     )
-    assert list(audited) == ["photo.viewed_original", "photo.downloaded"]
+    assert list(audited) == [
+        "photo.received",
+        "photo.evaluated",
+        "photo.viewed_original",
+        "photo.downloaded",
+    ]
 
 
 def test_listing_is_scoped_and_filtered_by_finding(client, upload, login, make_visit, make_user):
