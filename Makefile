@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review browser clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -22,7 +22,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed ## Create .venv, install pinned Python and npm packages
+install: $(VENV)/.installed node_modules/.installed browser ## Create .venv, install pinned Python and npm packages, Chromium
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here); a CJK font
+# so the pages' screenshots are readable. Installed when missing (CI runs as root).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei; \
+		else echo "no chromium: run 'apt-get install chromium fonts-wqy-microhei' as root for the browser tests"; fi; }
 
 run: install ## Start everything: PouchDB Server, migrations, demo city, web app, sync worker
 	$(PY) -m devtools.run
@@ -64,7 +72,7 @@ openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
 	$(PY) -m flask --app wsgi openapi write
 
 bench: install ## Every benchmark (several minutes); figures in docs/benchmarks.md
-	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync bench-reconcile
+	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync bench-reconcile bench-review
 
 bench-filings: install ## Filtered filing list vs health check, 5,522 plants (issue 2)
 	$(PY) bench/bench_filings_list.py
@@ -83,6 +91,9 @@ bench-media: install ## Photo pipeline vs a reduced decode; peak memory (issue 6
 
 bench-reconcile: install ## Reconciling a whole city vs loading its data (issue 7)
 	$(PY) bench/bench_reconcile.py
+
+bench-review: install ## Reviewer pages: a 200-photo dossier and the queue over 5,522 filings (issue 8)
+	$(PY) bench/bench_review_pages.py
 
 clean: ## Remove the virtualenv, npm packages and local data under instance/
 	rm -rf $(VENV) node_modules instance

@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _prepare_database() -> None:
+    from media import FilesystemBlobStore
     from server.config import Settings
     from server.db import make_engine, make_sessionmaker
     from server.demo.load import DEMO_PASSWORD, demo_accounts, load_demo_city
@@ -32,7 +33,8 @@ def _prepare_database() -> None:
     upgrade(engine)
     session = make_sessionmaker(engine)()
     try:
-        result = load_demo_city(session, only_if_empty=True)
+        media = FilesystemBlobStore(settings.media_root)
+        result = load_demo_city(session, only_if_empty=True, media=media)
         session.commit()
     finally:
         session.close()
@@ -84,6 +86,7 @@ def main() -> int:
         time.sleep(1.0)
         url = f"http://127.0.0.1:{web_port}"
         print(f"\nWeb app: {url}   API docs: {url}/api/docs   health: {url}/api/health")
+        print(f"Reviewer pages: {url}/review/ (sign in as city1, city2 or a county reviewer)")
         print(f"Sync gateway for tablets: {url}/sync/inspector-<user id>   worker: python -m sync")
         print("Ctrl-C stops everything.\n")
         return web.wait()

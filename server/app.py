@@ -12,6 +12,7 @@ from server.api.routes import register_api
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.gateway import routes as gateway
+from server.web import routes as web
 
 
 def create_app(settings: Settings | None = None, session_factory: Any = None) -> Flask:
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     auth.init_app(app)
     register_api(app)
     gateway.init_app(app)
+    web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

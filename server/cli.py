@@ -39,11 +39,13 @@ def db_upgrade() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has enterprises.")
 def demo_load(if_empty: bool) -> None:
     """Load the deterministic demo city (about 300 plants in 6 counties) and demo accounts."""
+    from media import FilesystemBlobStore
     from server.demo.load import DEMO_PASSWORD, demo_accounts, load_demo_city
 
     session = current_app.extensions["session_factory"]()
+    media = FilesystemBlobStore(current_app.config["SETTINGS"].media_root)
     try:
-        loaded = load_demo_city(session, only_if_empty=if_empty)
+        loaded = load_demo_city(session, only_if_empty=if_empty, media=media)
         session.commit()
     finally:
         session.close()
@@ -328,6 +330,68 @@ def deadlines_command(username: str, kind: str, within: int) -> None:
     click.echo(f"{total} {kind}")
 
 
+export_cli = AppGroup("export", help="Exports: evidence packages.")
+
+
+@export_cli.command("evidence-package")
+@click.argument("filing_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--as-user", "username", required=True, help="The reviewer or admin exporting.")
+def export_evidence_package(filing_id: int, out: Path, username: str) -> None:
+    """Write a filing's evidence package (ZIP); check it with server/exports/verify_package.py."""
+    from media import FilesystemBlobStore
+    from server.errors import DomainError
+    from server.exports.package import build_evidence_package
+
+    session, actor = _session_as(username)
+    store = FilesystemBlobStore(current_app.config["SETTINGS"].media_root)
+    partial = out.with_name(out.name + ".part")
+    try:
+        with partial.open("wb") as stream:
+            report = build_evidence_package(
+                session, actor=actor, store=store, filing_id=filing_id, out=stream, door="cli"
+            )
+        session.commit()
+        partial.replace(out)
+    except DomainError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.code}: {exc.message}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        session.close()
+    click.echo(
+        f"wrote {out}: {report.files} files, {report.originals} originals, "
+        f"{report.audit_events} audit events\n"
+        f"  manifest sha256 {report.manifest_sha256}\n"
+        f"  recorded as audit event seq {report.export_event.seq} (export.evidence_package)"
+    )
+    for doc_id in report.missing_originals:
+        click.echo(f"  original of {doc_id} is missing from the media store", err=True)
+    for doc_id in report.damaged_originals:
+        click.echo(f"  original of {doc_id} no longer matches its sha256", err=True)
+
+
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check every audit event's hash and link, from the first to the recorded head; exit 1
+    and name the first broken link when the chain is not intact."""
+    from server.audit.service import verify_chain
+
+    session, _ = _session_as(None)
+    try:
+        report = verify_chain(session)
+    finally:
+        session.close()
+    if report.first_break is not None:
+        click.echo(f"audit chain BROKEN at {report.first_break.describe()}", err=True)
+        click.echo(f"  {report.count} events verified before it (up to seq {report.head_seq})", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {report.count} events, head {report.head_hash}")
+
+
 def _spec_text(app: Flask) -> str:
     spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -343,3 +407,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(draw_cli)
     app.cli.add_command(assignments_cli)
     app.cli.add_command(deadlines_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(export_cli)

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from media import BlobStore
 from server.accounts.actor import Actor
 from server.accounts.models import Role, User
 from server.accounts.service import create_user
 from server.audit.service import record
 from server.compliance.models import ConflictKind, PenaltyKind
 from server.compliance.service import declare_conflict, record_integrity, record_penalty
+from server.demo.evidence import give_demo_visits
 from server.demo.field_work import publish_demo_assignments
 from server.demo.generate import generate_city
 from server.demo.production import load_demo_production
@@ -54,6 +56,7 @@ class LoadResult:
     conflicts: int = 0
     assignments: int = 0
     production: int = 0
+    finished_visits: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -73,15 +76,24 @@ class LoadResult:
                 f"conflict declarations {self.conflicts}",
                 f"  published on-site assignments {self.assignments} (A claims; teams of two)",
                 f"  visits with CEMS and metering data {self.production}",
+                f"  finished visits with inspections and photos {self.finished_visits}",
                 f"  users: {roles}",
             ]
         )
 
 
 def load_demo_city(
-    session: Session, *, only_if_empty: bool = False, plants: int = 300, seed: int = 2020
+    session: Session,
+    *,
+    only_if_empty: bool = False,
+    plants: int = 300,
+    seed: int = 2020,
+    media: BlobStore | None = None,
 ) -> LoadResult:
-    """Create the demo accounts and the demo city. Raises Conflict when it is already loaded."""
+    """Create the demo accounts and the demo city. Raises Conflict when it is already loaded.
+
+    With a media store, a few visits are also finished with inspections and photos
+    (``server.demo.evidence``), before the production data that follow their windows."""
     if only_if_empty and session.scalar(select(Enterprise.id).limit(1)) is not None:
         return LoadResult(skipped=True)
     started = time.perf_counter()
@@ -95,6 +107,14 @@ def load_demo_city(
     enterprises = _registry(session, city, county_actor, result)
     _compliance(session, city, enterprises, actors, county_actor, users, result)
     result.assignments = publish_demo_assignments(session, actors["admin"], users)
+    if media is not None:
+        result.finished_visits = give_demo_visits(
+            session,
+            admin=actors["admin"],
+            county_actors=county_actor,
+            city_actor=actors["city2"],
+            store=media,
+        )
     result.production = load_demo_production(session, actors["admin"])
     result.seconds = time.perf_counter() - started
     return result

@@ -1,0 +1,1 @@
+"""Reviewer pages: server-rendered, in Chinese by default with an English switch."""

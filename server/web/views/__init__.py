@@ -1,0 +1,1 @@
+"""The reviewer pages' views: each parses, authorizes, calls the service, renders."""
