@@ -387,7 +387,9 @@ def audit_verify() -> None:
         session.close()
     if report.first_break is not None:
         click.echo(f"audit chain BROKEN at {report.first_break.describe()}", err=True)
-        click.echo(f"  {report.count} events verified before it (up to seq {report.head_seq})", err=True)
+        click.echo(
+            f"  {report.count} events verified before it (up to seq {report.head_seq})", err=True
+        )
         sys.exit(1)
     click.echo(f"audit chain intact: {report.count} events, head {report.head_hash}")
 
