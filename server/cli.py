@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from server.cli_reconciliation import reconcile_command
 from server.config import PROJECT_ROOT
 
 OPENAPI_PATH = PROJECT_ROOT / "docs" / "openapi.json"
@@ -411,3 +412,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(deadlines_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(reconcile_command)

@@ -229,3 +229,17 @@ def test_inspectors_and_other_counties_cannot_read_a_reconciliation(
     csv = "meter,role,timestamp,kw\n"
     upload = post_file(client, login(other), f"/api/sites/{visited.site.id}/metering-data", csv)
     assert upload.status_code == 404
+
+
+def test_the_reconcile_command_computes_stale_results_once(app, session, visited):
+    filing_id = visited.assignment.filing_id
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["reconcile", "--filing", str(filing_id)])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("1 filings checked, 1 recomputed")
+    again = runner.invoke(args=["reconcile", "--filing", str(filing_id)])
+    assert again.output.startswith("1 filings checked, 0 recomputed")
+    stored = session.scalar(
+        select(ReconciliationResult).where(ReconciliationResult.filing_id == filing_id)
+    )
+    assert stored is not None and stored.result["filing_id"] == filing_id
