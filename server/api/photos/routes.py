@@ -135,7 +135,9 @@ class _Detail:
         return getattr(self._photo, name)
 
 
-def _picture(photo_id: int, kind: str) -> Response:
+def picture_response(photo_id: int, kind: str) -> Response:
+    """A derivative of a photo the actor may see, with its content-addressed ETag; the API
+    and the reviewer pages serve pictures through this one function."""
     served = access.picture(
         db_session(),
         actor=current_actor(),
@@ -157,7 +159,7 @@ class PhotoThumbnail(MethodView):
     @blp.alt_response(304, description="If-None-Match holds the current ETag")
     def get(self, photo_id: int):
         """The thumbnail (about 320 px, upright JPEG, no metadata)"""
-        return _picture(photo_id, THUMBNAIL)
+        return picture_response(photo_id, THUMBNAIL)
 
 
 @blp.route("/<int:photo_id>/preview")
@@ -166,7 +168,7 @@ class PhotoPreview(MethodView):
     @blp.alt_response(304, description="If-None-Match holds the current ETag")
     def get(self, photo_id: int):
         """The preview (about 1280 px, upright JPEG, no metadata); each view is in the custody"""
-        return _picture(photo_id, PREVIEW)
+        return picture_response(photo_id, PREVIEW)
 
 
 @blp.route("/<int:photo_id>/original")

@@ -4,10 +4,10 @@ through, each preview and original view recorded in the photo's custody."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, send_file
+from flask import Response, render_template, send_file
 
 from media import PREVIEW, THUMBNAIL
-from server.api.photos.routes import PICTURE_CACHE, media_store
+from server.api.photos.routes import media_store, picture_response
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.evidence import access
@@ -32,29 +32,14 @@ def photo(photo_id: int) -> str:
     )
 
 
-def _picture(photo_id: int, kind: str) -> Response:
-    served = access.picture(
-        db_session(),
-        actor=current_actor(),
-        store=media_store(),
-        photo_id=photo_id,
-        kind=kind,
-        cached=frozenset(request.if_none_match.as_set()),
-    )
-    response = Response(served.data, mimetype="image/jpeg", status=200 if served.data else 304)
-    response.set_etag(served.etag)
-    response.headers["Cache-Control"] = PICTURE_CACHE
-    return response
-
-
 @page("/photos/<int:photo_id>/thumbnail.jpg")
 def thumbnail(photo_id: int) -> Response:
-    return _picture(photo_id, THUMBNAIL)
+    return picture_response(photo_id, THUMBNAIL)
 
 
 @page("/photos/<int:photo_id>/preview.jpg")
 def preview(photo_id: int) -> Response:
-    return _picture(photo_id, PREVIEW)
+    return picture_response(photo_id, PREVIEW)
 
 
 @page("/photos/<int:photo_id>/original")
