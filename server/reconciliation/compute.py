@@ -63,8 +63,13 @@ def _new_step(code: str, zh: str, en: str, **data: Any) -> dict[str, Any]:
     return {"code": code, "message_zh": zh, "message_en": en, "data": data}
 
 
+def iso(value: dt.datetime) -> str:
+    """An aware time as the results write it: UTC with a ``Z``."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
+    return iso(value) if value else None
 
 
 # --- visits ------------------------------------------------------------------------------------
@@ -262,21 +267,18 @@ def _case(
             )
             if met is not None:
                 meets[verdict.indicator_code] = met
-            shown["meets"] = met
         verdicts.append(verdict)
         indicators.append(shown)
     graded = grade_case(case.scale, case.claimed_grade, verdicts, meets)
-    for shown in indicators:  # the grade a contradicted indicator holds the case at
+    # the grade each contradicted indicator holds the case at, as the weakest-link step says
+    held = {
+        s.data["indicator"]: s.data["meets"]
+        for s in graded.explanation
+        if s.code == "indicator.contradicted"
+    }
+    for shown in indicators:
         if shown["verdict"] == CONTRADICTED:
-            shown["meets"] = next(
-                (
-                    s.data["meets"]
-                    for s in graded.explanation
-                    if s.code == "indicator.contradicted"
-                    and s.data.get("indicator") == shown["indicator"]
-                ),
-                shown["meets"],
-            )
+            shown["meets"] = held[shown["indicator"]]
     disagreements = any(v.disagreement for v in verdicts)
     return (
         {

@@ -83,6 +83,15 @@ class PacketError(ValueError):
         self.message = message
 
 
+def flue_gas_flow(record: Record) -> tuple[float | None, str | None]:
+    """A record's flue-gas flow (``a00000``: the average, else the real-time value) and its
+    data flag; (None, None) when the packet carries no flow."""
+    pollutant = record.pollutants.get(FLUE_GAS_FLOW)
+    if pollutant is None:
+        return None, None
+    return pollutant.values.get("Avg", pollutant.values.get("Rtd")), pollutant.flag
+
+
 def crc16(data: bytes) -> int:
     """CRC16 of HJ 212-2017 appendix A (poly 0xA001, init 0xFFFF, high byte XOR data byte)."""
     crc = 0xFFFF

@@ -96,14 +96,6 @@ def _audit(session: Session, actor: Actor, row: DataImport) -> None:
     )
 
 
-def _flow_of(rec: hj212.Record) -> tuple[float | None, str | None]:
-    pollutant = rec.pollutants.get(hj212.FLUE_GAS_FLOW)
-    if pollutant is None:
-        return None, None
-    value = pollutant.values.get("Avg", pollutant.values.get("Rtd"))
-    return value, pollutant.flag
-
-
 def import_cems(
     session: Session, *, actor: Actor, site_id: int, data: bytes, filename: str | None = None
 ) -> DataImport:
@@ -123,7 +115,7 @@ def import_cems(
             row.duplicates += 1
             continue
         existing.add(key)
-        flow, flag = _flow_of(rec)
+        flow, flag = hj212.flue_gas_flow(rec)
         fresh.append(
             {
                 "point_id": key[0],

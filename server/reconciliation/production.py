@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from server.reconciliation.hj212 import FLUE_GAS_FLOW, Record
+from server.reconciliation.hj212 import Record, flue_gas_flow
 from server.reconciliation.metering import Reading
 
 Status = Literal["normal", "not_normal", "unknown"]
@@ -70,17 +70,10 @@ def _main_series(records: list[Record]) -> list[Record]:
     return [r for r in records if r.cn == cn]
 
 
-def _flow(record: Record) -> float | None:
-    pollutant = record.pollutants.get(FLUE_GAS_FLOW)
-    if pollutant is None:
-        return None
-    return pollutant.values.get("Avg", pollutant.values.get("Rtd"))
-
-
 def _flow_reasons(
     mn: str, series: list[Record], typical: float | None, th: Thresholds
 ) -> list[Reason]:
-    flows = [f for f in (_flow(r) for r in series) if f is not None]
+    flows = [f for f in (flue_gas_flow(r)[0] for r in series) if f is not None]
     if not flows:
         return [
             Reason(

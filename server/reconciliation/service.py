@@ -60,7 +60,7 @@ from server.db import utcnow
 from server.errors import NotFound
 from server.filings.models import Filing
 from server.filings.repository import get_filing
-from server.reconciliation.compute import compute
+from server.reconciliation.compute import compute, iso
 from server.reconciliation.loading import CHUNK, load_inputs
 from server.reconciliation.models import (
     CemsRecord,
@@ -84,9 +84,11 @@ def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
     }
     now = utcnow()
     fresh: list[dict[str, Any]] = []
+    computed = 0
     for filing_id, (inputs, fingerprint) in loaded.items():
         if known.get(filing_id) == fingerprint:
             continue
+        computed += 1
         result = compute(inputs)
         result["computed_at"] = iso(now)
         result["fingerprint"] = fingerprint
@@ -118,7 +120,7 @@ def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
     if fresh:
         session.execute(insert(ReconciliationResult), fresh)
     session.flush()  # the audit events; the request scope or the worker's batch commits
-    return len(loaded) - sum(1 for f, (_, fp) in loaded.items() if known.get(f) == fp)
+    return computed
 
 
 def refresh_all(session: Session, filing_ids: Iterable[int], *, on: dt.date | None = None) -> int:
@@ -239,10 +241,6 @@ def production_for(session: Session, *, actor: Actor, assignment_id: int) -> dic
         "void": bool(visit and visit["void"]),
         "series": production_series(session, assignment.id),
     }
-
-
-def iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def filings_needing_new_visit(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
