@@ -340,12 +340,15 @@ class Worker:
             outbox.row(
                 db_name=db,
                 doc_id=f"feedback:{doc_id}",
-                body=outbox.feedback_body(
-                    doc_id=doc_id,
-                    rev=winning_rev(change),
-                    status=feedback.status,
-                    problems=feedback.problems,
-                ),
+                body={
+                    **outbox.feedback_body(
+                        doc_id=doc_id,
+                        rev=winning_rev(change),
+                        status=feedback.status,
+                        problems=feedback.problems,
+                    ),
+                    **feedback.extra,
+                },
                 at=batch.now,
             )
         )
@@ -359,7 +362,7 @@ class Worker:
     ) -> Feedback:
         doc_id, doc = change["id"], change.get("doc") or {}
         if change.get("deleted"):
-            return withdraw(doc_id=doc_id, rev=winning_rev(change), batch=batch)
+            return withdraw(owner_id=owner, doc_id=doc_id, rev=winning_rev(change), batch=batch)
         if doc_id.startswith("inspection:"):
             others = [c["rev"] for c in change["changes"] if c["rev"] != doc["_rev"]]
             bodies = self.couch.bulk_get_revs(db, doc_id, others) if others else []

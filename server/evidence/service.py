@@ -25,6 +25,7 @@ from media.findings import Finding
 from media.phash import to_signed
 from server.audit.service import record
 from server.db import utcnow
+from server.evidence.errors import PhotoIdTaken
 from server.evidence.evaluation import Visit, evaluate_photo, load_visit
 from server.evidence.models import CustodyEvent, Photo, PhotoCustody, PhotoStatus
 
@@ -45,6 +46,51 @@ class PhotoOutcome:
     @property
     def accepted(self) -> bool:
         return self.status == PhotoStatus.accepted
+
+
+def accepted_changes(photo: Photo, *, data: bytes | None, said: dict[str, Any]) -> list[str]:
+    """What a new revision would change of a photo accepted as evidence (empty: nothing).
+
+    ``said`` holds the row's fields as the revision states them (``assignment_id``,
+    ``inspection_doc_id``, ``item``, ``device_id``, ``tablet_taken_at``); the answer names them
+    as the document does. Accepted evidence never changes: the caller refuses any of these.
+    """
+    names = {
+        "assignment_id": "assignment_id",
+        "inspection_doc_id": "inspection_id",
+        "item": "item",
+        "device_id": "device_id",
+        "tablet_taken_at": "taken_at",
+    }
+    changed = []
+    if data is None or hashlib.sha256(data).hexdigest() != photo.sha256:
+        changed.append("_attachments")
+    for field, name in names.items():
+        before, after = getattr(photo, field), said.get(field)
+        if isinstance(before, dt.datetime) and isinstance(after, dt.datetime):
+            before = before if before.tzinfo else before.replace(tzinfo=dt.UTC)
+        if field in said and before != after:
+            changed.append(name)
+    return changed
+
+
+def holds_evidence(photo: Photo | None) -> bool:
+    """The row holds bytes once accepted (withdrawn later or not): they never change."""
+    return photo is not None and photo.mime is not None and photo.sha256 is not None
+
+
+def _guard(existing: Photo | None, *, inspector_id: int, data: bytes | None) -> None:
+    """The record side of ownership and immutability, checked before anything is written:
+    another inspector's photo, or other bytes for accepted evidence, is never recorded (the
+    doors answer it first; reaching here is a bug, not a refusal)."""
+    if existing is None:
+        return
+    if existing.inspector_id != inspector_id:
+        raise PhotoIdTaken(f"{existing.doc_id} belongs to another inspector")
+    if holds_evidence(existing) and (
+        data is None or hashlib.sha256(data).hexdigest() != existing.sha256
+    ):
+        raise PhotoIdTaken(f"{existing.doc_id} was accepted with other bytes")
 
 
 def photo_row(
@@ -165,6 +211,7 @@ def refuse_document(
 ) -> Photo:
     """Keep a photo document the door refused before reading it (not the sender's visit, no
     photo attached) as a rejected row; ``problem`` has code, message_zh, message_en."""
+    _guard(existing, inspector_id=inspector_id, data=received)
     photo = photo_row(
         session,
         existing=existing,
@@ -213,6 +260,7 @@ def receive_photo(
     it takes). Raises PoolFull when that wait runs out (before anything is written), NotFound
     for an unknown assignment.
     """
+    _guard(existing, inspector_id=inspector_id, data=data)
     visit = visit or load_visit(session, assignment_id)
     # The tablet's clock carries its zone: EXIF times without an offset are read in it.
     device_tz = tablet_taken_at.tzinfo if tablet_taken_at is not None else None

@@ -174,8 +174,11 @@ class BatchContext:
 class Feedback:
     """What the tablet is told about one document revision."""
 
-    status: str  # received | accepted | rejected | withdrawn
+    status: str  # received | accepted | rejected | withdrawn | kept
     problems: list[dict[str, str]] = field(default_factory=list)
+    # Merged into the feedback document: ``about`` when the revision the server took is not
+    # CouchDB's winner, ``revisions`` (each leaf's own answer) for a conflict.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def rejected(cls, path: str, code: str, zh: str, en: str) -> Feedback:

@@ -8,13 +8,20 @@ with reasons the inspector can act on, and the feedback says so (ANCHORS.md, Com
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from inspection_forms import Problem
 from media import BlobStore
-from server.evidence.service import receive_photo, refuse_document
+from server.evidence.service import (
+    accepted_changes,
+    holds_evidence,
+    receive_photo,
+    refuse_document,
+)
+from server.inspections import rules
 from server.inspections.batch import AssignmentFacts, BatchContext, Feedback
 from server.inspections.forms import dry_run
 from server.inspections.models import Inspection, InspectionRevision, InspectionStatus
@@ -33,22 +40,78 @@ def _parse_time(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else None
 
 
-def _assignment_problem(
-    batch: BatchContext, owner_id: int, assignment_id: Any
-) -> tuple[AssignmentFacts | None, Feedback | None]:
-    if not isinstance(assignment_id, int):
-        return None, Feedback.rejected(
-            "assignment_id", "assignment.missing", "缺少核查任务编号", "assignment_id is missing"
-        )
-    facts = batch.facts(assignment_id)
-    if facts is None or owner_id not in facts.members:
-        return None, Feedback.rejected(
+@dataclass
+class _Verdict:
+    """What one revision of an inspection amounts to."""
+
+    status: InspectionStatus
+    problems: list[dict[str, str]]
+    facts: AssignmentFacts | None  # set when the row is attributed to the assignment
+    feedback: str  # received | accepted | rejected | kept
+
+    def answer(self) -> Feedback:
+        return Feedback(self.feedback, self.problems)
+
+
+def _assignment(
+    session: Session, batch: BatchContext, owner_id: int, doc: dict[str, Any], done_at: Any
+) -> tuple[AssignmentFacts | None, rules.Standing | None, dict[str, str] | None]:
+    """The assignment a document names and how its sender stands on it, or the refusal."""
+    assignment_id = doc.get("assignment_id")
+    if type(assignment_id) is not int:
+        missing = rules.problem(
             "assignment_id",
-            "assignment.not_yours",
-            f"核查任务 {assignment_id} 不存在或未指派给您",
-            f"assignment {assignment_id} does not exist or is not assigned to you",
+            "assignment.missing",
+            "记录缺少核查任务编号（assignment_id，整数）。请选择核查任务后重新提交。",
+            "The document has no assignment_id (an integer). Choose the assignment and "
+            "submit again.",
         )
-    return facts, None
+        return None, None, missing
+    facts = batch.facts(assignment_id)
+    standing = None
+    if facts is not None:
+        standing = rules.standing(
+            session,
+            assignment_id=assignment_id,
+            status=facts.assignment.status,
+            member=owner_id in facts.members,
+            user_id=owner_id,
+            done_at=done_at,
+        )
+    if facts is None or standing is None or not standing.attributed:
+        return (
+            None,
+            None,
+            rules.problem(
+                "assignment_id",
+                "assignment.not_yours",
+                f"核查任务 {assignment_id} 不存在或未指派给您。请选择指派给您的核查任务后重新提交。",
+                f"Assignment {assignment_id} does not exist or was never assigned to you. Choose "
+                "one of your assignments and submit again.",
+            ),
+        )
+    return facts, standing, None
+
+
+def _judge(session: Session, batch: BatchContext, owner_id: int, doc: dict[str, Any]) -> _Verdict:
+    submitted_at = _parse_time(doc.get("submitted_at"))
+    done_at = submitted_at if doc.get("status") == "submitted" else None
+    done_at = done_at or _parse_time(doc.get("started_at"))
+    facts, standing, refusal = _assignment(session, batch, owner_id, doc, done_at)
+    if refusal is not None:
+        return _Verdict(InspectionStatus.rejected, [refusal], None, "rejected")
+    assert facts is not None and standing is not None
+    wrong = rules.status_problems(doc, submitted_at)
+    if wrong:
+        return _Verdict(InspectionStatus.rejected, wrong, facts, "rejected")
+    reason = [standing.reason] if standing.reason else []
+    if not standing.done_in_time:
+        return _Verdict(InspectionStatus.rejected, reason, facts, "kept")
+    if doc.get("status") != "submitted":
+        return _Verdict(InspectionStatus.draft, reason, facts, "kept" if reason else "received")
+    found = [p.to_dict() for p in _validate(facts, doc)]
+    status = InspectionStatus.rejected if found else InspectionStatus.accepted
+    return _Verdict(status, reason + found, facts, "kept" if reason else status.value)
 
 
 def _validate(facts: AssignmentFacts, doc: dict[str, Any]) -> list[Problem]:
@@ -66,6 +129,44 @@ def _validate(facts: AssignmentFacts, doc: dict[str, Any]) -> list[Problem]:
     return dry_run(doc, facts.context)
 
 
+def _content(doc: dict[str, Any], losers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The revision the inspection's row holds. CouchDB's winner, unless it is not submitted
+    and a conflicting leaf is: a submission never loses silently to a draft (the latest
+    ``submitted_at``, then the greater revision, among the submitted leaves)."""
+    if doc.get("status") == "submitted":
+        return doc
+    submitted = [leaf for leaf in losers if leaf.get("status") == "submitted"]
+    if not submitted:
+        return doc
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return max(submitted, key=lambda d: (_parse_time(d.get("submitted_at")) or epoch, d["_rev"]))
+
+
+def _conflict_extra(
+    doc_id: str, kept: str, leaves: list[dict[str, Any]], verdicts: dict[str, _Verdict]
+) -> dict[str, Any]:
+    """Each leaf of a conflict gets its own answer, so each tablet finds its revision."""
+    return {
+        "about": {"id": doc_id, "rev": kept},
+        "conflict": {
+            "kept": kept,
+            "message_zh": f"此记录在不同平板上有互相冲突的修改，服务器采用修订 {kept}。"
+            "请在平板上删除不需要的版本以解决冲突。",
+            "message_en": f"This record was changed on more than one tablet; the server took "
+            f"revision {kept}. Resolve the conflict on the tablet by deleting the revisions "
+            "you do not want.",
+        },
+        "revisions": [
+            {
+                "rev": leaf["_rev"],
+                "status": verdicts[leaf["_rev"]].feedback,
+                "problems": verdicts[leaf["_rev"]].problems,
+            }
+            for leaf in leaves
+        ],
+    }
+
+
 def ingest_inspection(
     session: Session,
     *,
@@ -74,46 +175,44 @@ def ingest_inspection(
     losers: list[dict[str, Any]],
     batch: BatchContext,
 ) -> Feedback:
-    """Record the winning revision of an inspection document (and any losing ones).
+    """Record an inspection document: the revision it stands at (and any conflicting ones).
 
     Everything that can fail is worked out before the session is touched, so a failure leaves
     no half-written inspection behind; the caller flushes the batch once. Each revision ingested
     is an ``inspection.ingested`` audit event (status, form, problem codes, losing revisions).
+    Another inspector's document is refused untouched (server.inspections.rules).
     """
-    facts, refusal = _assignment_problem(batch, owner_id, doc.get("assignment_id"))
-    problems: list[dict[str, str]] = []
-    if refusal is not None:
-        status, problems = InspectionStatus.rejected, refusal.problems
-    elif doc.get("status") == "submitted":
-        assert facts is not None
-        found = _validate(facts, doc)
-        problems = [p.to_dict() for p in found]
-        status = InspectionStatus.rejected if found else InspectionStatus.accepted
-    else:
-        status = InspectionStatus.draft
-    answers = doc.get("answers")
-    form_version = doc.get("form_version")
+    inspection = batch.inspections.get(doc["_id"])
+    if inspection is not None and inspection.inspector_id != owner_id:
+        return Feedback("rejected", [rules.not_yours(doc["_id"])])
+    chosen = _content(doc, losers)
+    leaves = [doc, *losers]
+    verdicts = {leaf["_rev"]: _judge(session, batch, owner_id, leaf) for leaf in leaves}
+    verdict = verdicts[chosen["_rev"]]
+    facts, status, problems = verdict.facts, verdict.status, verdict.problems
+    answers = chosen.get("answers")
+    form_version = chosen.get("form_version")
     fields = {
         "assignment_id": facts.assignment.id if facts else None,
-        "device_id": _text(doc.get("device_id")),
-        "form_id": _text(doc.get("form_id")),
+        "device_id": _text(chosen.get("device_id")),
+        "form_id": _text(chosen.get("form_id")),
         "form_version": form_version if isinstance(form_version, int) else None,
-        "form_sha256": facts.pins.get((doc.get("form_id"), form_version)) if facts else None,
+        "form_sha256": facts.pins.get((chosen.get("form_id"), form_version)) if facts else None,
         "status": status,
-        "started_at": _parse_time(doc.get("started_at")),
-        "submitted_at": _parse_time(doc.get("submitted_at")),
-        "current_rev": doc["_rev"],
+        "started_at": _parse_time(chosen.get("started_at")),
+        "submitted_at": _parse_time(chosen.get("submitted_at")),
+        "current_rev": chosen["_rev"],
         "answers": answers if isinstance(answers, dict) else {},
         "problems": problems,
     }
-    inspection = batch.inspections.get(doc["_id"])
-    if inspection is None and batch.bulk and not losers and doc["_id"] not in batch.pending_ids:
+    doc_id = doc["_id"]
+    if inspection is None and batch.bulk and not losers and doc_id not in batch.pending_ids:
         # The usual case: a new inspection with one revision, written with the whole batch.
-        batch.pending_ids.add(doc["_id"])
+        batch.pending_ids.add(doc_id)
         batch.new_inspections.append(
             {
                 **fields,
-                "doc_id": doc["_id"],
+                "doc_id": doc_id,
                 "inspector_id": owner_id,
                 "has_conflict": False,
                 "received_at": batch.now,
@@ -122,7 +221,7 @@ def ingest_inspection(
         )
         batch.new_revisions.append(
             {
-                "doc_id": doc["_id"],
+                "doc_id": doc_id,
                 "rev": doc["_rev"],
                 "winner": True,
                 "body": without_answers(doc),  # the answers are on the inspection row
@@ -130,37 +229,44 @@ def ingest_inspection(
             }
         )
     elif inspection is None:
-        inspection = Inspection(
-            doc_id=doc["_id"], inspector_id=owner_id, has_conflict=False, **fields
-        )
+        inspection = Inspection(doc_id=doc_id, inspector_id=owner_id, has_conflict=False, **fields)
         session.add(inspection)
-        batch.inspections[doc["_id"]] = inspection
+        batch.inspections[doc_id] = inspection
     else:
-        _retire_winner(inspection, keep=doc["_rev"])  # before its answers are replaced
+        _retire_winner(inspection, keep=chosen["_rev"])  # before its answers are replaced
         for key, value in fields.items():
             setattr(inspection, key, value)
     if inspection is not None:
-        inspection.has_conflict = bool(inspection.has_conflict) or bool(losers)
-        _keep_revision(inspection, doc, winner=True)
-        for loser in losers:
-            _keep_revision(inspection, loser, winner=False)
+        # Flagged while the document has several live leaves; cleared once a tablet resolves
+        # the conflict (deletes the leaves it does not want).
+        inspection.has_conflict = bool(losers)
+        _keep_revision(inspection, chosen, winner=True)
+        for leaf in leaves:
+            if leaf is not chosen:
+                _keep_revision(inspection, leaf, winner=False)
     batch.audit(
         "inspection.ingested",
         "inspection",
-        inspection if inspection is not None else doc["_id"],
+        inspection if inspection is not None else doc_id,
         {
-            "doc_id": doc["_id"],
-            "rev": doc["_rev"],
+            "doc_id": doc_id,
+            "rev": chosen["_rev"],
             "status": status.value,
             "assignment_id": fields["assignment_id"],
             "form": [fields["form_id"], fields["form_version"]],  # its sha256 is pinned
             "problems": sorted({p["code"] for p in problems}),
-            **({"losing_revs": sorted(loser["_rev"] for loser in losers)} if losers else {}),
+            **(
+                {"losing_revs": sorted(leaf["_rev"] for leaf in leaves if leaf is not chosen)}
+                if losers
+                else {}
+            ),
         },
         actor_id=owner_id,
     )
-    feedback_status = "received" if status is InspectionStatus.draft else status.value
-    return Feedback(feedback_status, problems)
+    answer = verdict.answer()
+    if losers:
+        answer.extra = _conflict_extra(doc_id, chosen["_rev"], leaves, verdicts)
+    return answer
 
 
 # Every answer set is stored once: the winning revision's answers are the inspection row's
@@ -218,13 +324,7 @@ def ingest_photo(
     doc_id = doc["_id"]
     existing = batch.photos.get(doc_id)
     if existing is not None and existing.inspector_id != owner_id:
-        return Feedback.rejected(  # someone else's row: never touched
-            "_id",
-            "photo.id_taken",
-            "该照片编号已被使用，请重新生成编号",
-            f"{doc_id} already names another inspector's photo; make a new id",
-        )
-    facts, refusal = _assignment_problem(batch, owner_id, doc.get("assignment_id"))
+        return Feedback("rejected", [rules.not_yours(doc_id)])  # never touched
     attachments = doc.get("_attachments") or {}
     [meta] = attachments.values() if len(attachments) == 1 else [None]
     said = {
@@ -235,9 +335,26 @@ def ingest_photo(
         "content_type": _text(meta.get("content_type") if isinstance(meta, dict) else None, 40),
         "rev": doc["_rev"],
     }
-    if facts is None or data is None or meta is None:
+    if existing is not None and holds_evidence(existing):
+        # Accepted evidence never changes: the same bytes and the same statements are the
+        # same evidence (answered as before); anything else is refused, the original kept.
+        stated = {k: v for k, v in said.items() if k not in ("content_type", "rev")}
+        raw_assignment = doc.get("assignment_id")
+        stated["assignment_id"] = raw_assignment if type(raw_assignment) is int else None
+        changed = accepted_changes(existing, data=data, said=stated)
+        if changed:
+            return Feedback("rejected", [rules.photo_immutable(changed)])
+        return Feedback("accepted" if existing.status == "accepted" else existing.status)
+    facts, standing, refused = _assignment(session, batch, owner_id, doc, said["tablet_taken_at"])
+    refusal = Feedback("rejected", [refused]) if refused else None
+    if standing is not None and standing.reason is not None and not standing.done_in_time:
+        refusal = Feedback("kept", [standing.reason])  # attributed, kept, does not count
+    if facts is None or refusal is not None or data is None or meta is None:
         refusal = refusal or Feedback.rejected(
-            "_attachments", "photo.missing", "照片文件缺失", "the photo document has no photo"
+            "_attachments",
+            "photo.missing",
+            "照片记录中没有照片文件。请附上一张照片后重新提交。",
+            "The photo document has no photo attached. Attach exactly one photo and send it again.",
         )
         batch.photos[doc_id] = refuse_document(
             session,
@@ -246,7 +363,7 @@ def ingest_photo(
             door="sync",
             inspector_id=owner_id,
             assignment_id=facts.assignment.id if facts else None,
-            problem=refusal.problems[0],
+            problem=refusal.problems[-1],
             received=data,
             **said,
         )
@@ -265,17 +382,23 @@ def ingest_photo(
         **said,
     )
     batch.photos[doc_id] = photo
+    notice = [standing.reason] if standing is not None and standing.reason else []
     if outcome.accepted:
-        return Feedback("accepted")
+        return Feedback("kept", notice) if notice else Feedback("accepted")
     rejection = outcome.rejection or {}
-    return Feedback.rejected(
+    refused_photo = rules.problem(
         "_attachments", rejection["code"], rejection["message_zh"], rejection["message_en"]
     )
+    return Feedback("kept" if notice else "rejected", [*notice, refused_photo])
 
 
-def withdraw(*, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
-    """A tablet deleted its document: keep everything, mark it withdrawn."""
+def withdraw(*, owner_id: int, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
+    """A tablet deleted its document: keep everything, mark it withdrawn. A tombstone from
+    another inspector's database changes nothing (``document.not_yours``)."""
     inspection = batch.inspections.get(doc_id)
+    photo = batch.photos.get(doc_id)
+    if any(row is not None and row.inspector_id != owner_id for row in (inspection, photo)):
+        return Feedback("rejected", [rules.not_yours(doc_id)])
     if inspection is not None:
         inspection.status = InspectionStatus.withdrawn
         inspection.current_rev = rev
@@ -286,7 +409,6 @@ def withdraw(*, doc_id: str, rev: str, batch: BatchContext) -> Feedback:
             {"doc_id": doc_id, "rev": rev},
             actor_id=inspection.inspector_id,
         )
-    photo = batch.photos.get(doc_id)
     if photo is not None:
         photo.status, photo.current_rev = "withdrawn", rev
         batch.audit(
