@@ -19,6 +19,7 @@ from server.gateway.policy import Refused, Route, route
 from sync.contract import MAX_REQUEST_BYTES, db_name, device_doc_problem, oversized_attachment
 from sync.couch import CouchClient, CouchError
 from sync.provision import ensure_inspector_db
+from sync.restore import restore_server_documents
 
 blp = Blueprint("gateway", __name__, url_prefix="/sync")
 
@@ -144,6 +145,8 @@ def _bulk_docs(db: str, user_id: int) -> Response:
             if upstream.status_code >= 300:
                 return _relay(upstream, stream=False)
             results = upstream.json()
+    if refused:  # a server document the tablet deleted or changed comes back on its next pull
+        restore_server_documents(couch(), db, (docs[i] for i in refused))
     merged = _merge(results, allowed, refused, new_edits=body.get("new_edits", True))
     return Response(json.dumps(merged), 201, mimetype="application/json")
 
@@ -183,6 +186,7 @@ def _single_doc(target: Route, db: str, user_id: int) -> Response:
     doc_id = request.view_args["rest"].split("/")[0]  # type: ignore[index]
     problem = device_doc_problem({"_id": doc_id, "_deleted": True}, user_id)
     if problem is not None:
+        restore_server_documents(couch(), db, [{"_id": doc_id, "_deleted": True}])
         raise Refused(403, "forbidden", problem)
     return _pass(target.path, db, stream=False)
 

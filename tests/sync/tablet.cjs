@@ -56,6 +56,10 @@ async function run(step, local, remote) {
         return { op: 'get', error: err.name, status: err.status };
       }
     }
+    case 'remove': {  // delete one revision (a leaf of a conflict, or the document)
+      const answer = await local.remove(step.id, step.rev);
+      return { op: 'remove', rev: answer.rev };
+    }
     case 'all': {
       const all = await local.allDocs({ include_docs: true });
       return { op: 'all', ids: all.rows.map((row) => row.id) };
