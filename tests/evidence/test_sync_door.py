@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import uuid
 
 import pytest
@@ -99,17 +100,20 @@ def test_someone_elses_document_id_is_never_touched(session, store, make_visit):
     _, first = ingest(session, store, visit.lead, doc, photo_bytes())
     other = visit.inspectors[1]
     feedback, row = ingest(session, store, other, {**doc, "_rev": "2-b"}, photo_bytes())
-    assert feedback.problems[0]["code"] == "photo.id_taken"
+    assert feedback.problems[0]["code"] == "document.not_yours"
     assert (row.id, row.inspector_id, row.current_rev) == (first.id, visit.lead.id, "1-a")
 
 
-def test_a_new_revision_with_new_bytes_replaces_what_the_row_says(session, store, make_visit):
+def test_a_new_revision_with_new_bytes_of_accepted_evidence_is_refused(session, store, make_visit):
     visit = make_visit()
     doc = document(visit.lead.id, visit.assignment.id)
-    _, first = ingest(session, store, visit.lead, doc, photo_bytes(lon=None, lat=None))
+    original = photo_bytes(lon=None, lat=None)
+    _, first = ingest(session, store, visit.lead, doc, original)
     assert [f.code for f in first.findings] == ["gps.missing"]
-    fixed = photo_bytes()
-    feedback, row = ingest(session, store, visit.lead, {**doc, "_rev": "2-b"}, fixed)
-    assert feedback.status == "accepted" and row.id == first.id
-    assert row.current_rev == "2-b" and row.findings == []
-    assert [c.event for c in row.custody] == ["received", "received"]
+    feedback, row = ingest(session, store, visit.lead, {**doc, "_rev": "2-b"}, photo_bytes())
+    assert feedback.status == "rejected"
+    assert [p["code"] for p in feedback.problems] == ["photo.immutable"]
+    assert row.id == first.id and row.current_rev == "1-a"
+    assert row.sha256 == hashlib.sha256(original).hexdigest()
+    assert [f.code for f in row.findings] == ["gps.missing"]
+    assert [c.event for c in row.custody] == ["received"]

@@ -85,7 +85,8 @@ def owner_with_evidence(live: Live, worker: Worker) -> tuple[Any, World, list[di
     live.tablet(a, [{"op": "put", "docs": [first, second, *photos]}, {"op": "push"}])
     worker.run_once()
     with live.session() as session:
-        rows = session.scalars(select(Photo).where(Photo.inspector_id == a.id)).all()
+        ids = [p["_id"] for p in photos]
+        rows = session.scalars(select(Photo).where(Photo.doc_id.in_(ids))).all()
         assert {p.status for p in rows} == {"accepted"}
     return a, world, [first, second, *photos]
 
