@@ -66,7 +66,7 @@ def _boxes(
     """(type, start, end) of each box between ``pos`` and ``end``; ends may pass the file's end
     only at the top level (that is how a cut file looks); elsewhere a box overrunning its parent
     is damage."""
-    found = []
+    found: list[tuple[bytes, int, int]] = []
     while pos < end and len(found) < _MAX_BOXES:
         if pos + 8 > end:
             if top_level:  # the file stops inside a box header
