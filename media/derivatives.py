@@ -1,7 +1,8 @@
 """Preview and thumbnail from one decode: upright, in sRGB, with every metadata segment stripped.
 
-A JPEG is decoded once, at the reduced size libjpeg produces while decoding (draft mode: 1/2,
-1/4 or 1/8, straight to YCbCr so no colour conversion is done twice). By default the preview is
+A JPEG is decoded once, by libjpeg-turbo through simplejpeg, at the reduced size libjpeg
+produces while decoding (DCT scaling: 1/2, 1/4 or 1/8), with libjpeg's warnings as errors so a
+damaged photo is refused instead of silently repaired (Pillow's decoder discards them). By default the preview is
 that reduced image itself, the power-of-two reduction whose long edge is nearest to 1280 px in
 ratio (1008 px for a 12-megapixel photo), so no resampling pass is needed; ``exact=True``
 decodes at the next larger reduction and resamples to exactly 1280 px instead, at about 1.7
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
+from typing import Any
 
+import simplejpeg
 from PIL import Image, ImageCms
 
 from media.errors import PhotoRejected
@@ -30,6 +34,7 @@ _TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
+_TJ_PREFIX = re.compile(r"^tj\w+\(\):\s*")  # "tjDecompress2(): " before libjpeg's own words
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
@@ -53,21 +58,54 @@ class Derivatives:
     phash: int
 
 
-def decode_jpeg(data: bytes, width: int, height: int, spec: DerivativeSpec) -> Image.Image:
-    """Decode the JPEG once at the reduced size the preview needs (``width``×``height`` stored)."""
+def decode_jpeg(
+    data: bytes, width: int, height: int, spec: DerivativeSpec, *, components: int = 3
+) -> Image.Image:
+    """Decode the JPEG once at the reduced size the preview needs (``width``×``height`` stored).
+
+    libjpeg decodes with its warnings turned into errors: a warning ("Corrupt JPEG data: ...")
+    means it filled or shifted damaged blocks, and Pillow's decoder would drop it unseen.
+    """
     scale = _draft_scale(max(width, height), spec)
+    if components == 4:
+        # CMYK (rare in photos): libjpeg's verdict at 1/8 scale, then Pillow's decode, which
+        # knows Adobe's inverted CMYK.
+        _libjpeg_decode(data, "CMYK", width, height, 8)
+        return _pillow_decode(data, width, height, scale)
+    gray = components == 1
+    pixels = _libjpeg_decode(data, "GRAY" if gray else "RGB", width, height, scale)
+    return Image.fromarray(pixels[:, :, 0] if gray else pixels, "L" if gray else "RGB")
+
+
+def _libjpeg_decode(data: bytes, colorspace: str, width: int, height: int, scale: int) -> Any:
+    """libjpeg-turbo's decode at 1/``scale`` (DCT scaling), refusing on any libjpeg warning."""
+    try:
+        return simplejpeg.decode_jpeg(
+            data,
+            colorspace=colorspace,
+            min_width=math.ceil(width / scale),
+            min_height=math.ceil(height / scale),
+            min_factor=scale,
+            strict=True,
+        )
+    except ValueError as exc:
+        warning = _TJ_PREFIX.sub("", str(exc)).strip().rstrip(".")
+        raise PhotoRejected(
+            "photo.corrupt",
+            reason="jpeg_decoder_warning",
+            decoder_warning=warning,
+            detail=f"JPEG decoder: {warning}",
+        ) from exc
+
+
+def _pillow_decode(data: bytes, width: int, height: int, scale: int) -> Image.Image:
     try:
         image: Image.Image = Image.open(io.BytesIO(data), formats=["JPEG"])
-        if image.mode == "RGB":  # YCbCr-coded: keep YCbCr, the JPEG encoder takes it as is
-            image.draft("YCbCr", (max(1, width // scale), max(1, height // scale)))
-        else:
-            image.draft(None, (max(1, width // scale), max(1, height // scale)))
+        image.draft(None, (max(1, width // scale), max(1, height // scale)))
         image.load()
     except _DECODE_ERRORS as exc:
         raise PhotoRejected("photo.corrupt", detail=f"JPEG decoder: {exc}") from exc
-    if image.mode not in ("YCbCr", "RGB", "L"):
-        image = image.convert("RGB")  # CMYK and the rare others
-    return image
+    return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 
 def jpeg_decoded_pixels(width: int, height: int, spec: DerivativeSpec) -> int:

@@ -33,6 +33,36 @@ REJECTIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# (code, reason) -> the refusal in whole sentences, with the evidence of what is missing or
+# damaged; used instead of the code's general message when the data names a ``reason``.
+DETAILED: dict[tuple[str, str], tuple[str, str]] = {
+    ("photo.truncated", "heif_data_missing"): (
+        "照片文件不完整（传输中断？）：文件只有 {actual_bytes} 字节，"
+        "但其结构表明应有 {expected_bytes} 字节，缺少 {missing_bytes} 字节。"
+        "{items_cut} 个图像数据块（共 {item_count} 个）不完整，缺失部分会被解码器填成绿色。"
+        "请从平板重新发送原始照片。",
+        "The photo file is incomplete (interrupted transfer?): it has {actual_bytes} bytes, "
+        "but its structure says it should have {expected_bytes}, so {missing_bytes} bytes are "
+        "missing. {items_cut} of its {item_count} image data blocks are incomplete, and a decoder "
+        "would fill the missing part with green. Send the original photo from the tablet again.",
+    ),
+    ("photo.truncated", "heif_header_cut"): (
+        "照片文件不完整（传输中断？）：文件只有 {actual_bytes} 字节，在文件头内就中断了，"
+        "而文件头表明至少应有 {expected_bytes} 字节。请从平板重新发送原始照片。",
+        "The photo file is incomplete (interrupted transfer?): it stops inside its header after "
+        "{actual_bytes} bytes, and the header says it should have at least {expected_bytes}. "
+        "Send the original photo from the tablet again.",
+    ),
+    ("photo.corrupt", "jpeg_decoder_warning"): (
+        "照片的图像数据已损坏：JPEG 解码器（libjpeg）报告“{decoder_warning}”。"
+        "解码器会用灰色或错位的色块填补损坏部分，这样的图片不能作为证据。"
+        "请从平板重新发送原始照片。",
+        "The photo's image data is damaged: the JPEG decoder (libjpeg) reports "
+        '"{decoder_warning}". A decoder fills the damaged part with grey or shifted blocks, '
+        "and such a picture cannot be evidence. Send the original photo from the tablet again.",
+    ),
+}
+
 
 class PhotoRejected(Exception):
     """The bytes are not a photo this toolkit accepts; ``code`` says why, ``data`` the numbers."""
@@ -40,7 +70,7 @@ class PhotoRejected(Exception):
     def __init__(self, code: str, **data: Any) -> None:
         if code not in REJECTIONS:
             raise ValueError(f"unknown rejection code {code!r}")
-        zh, en = REJECTIONS[code]
+        zh, en = DETAILED.get((code, data.get("reason", "")), REJECTIONS[code])
         self.code = code
         self.data = data
         self.message_zh = zh.format(**data)

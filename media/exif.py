@@ -65,6 +65,11 @@ def read_metadata(
     except Exception as exc:
         problems.append(MetadataProblem("exif", "unreadable", f"{type(exc).__name__}: {exc}"))
         return PhotoMetadata(width=width, height=height, has_exif=True, problems=tuple(problems))
+    if not tags:  # ExifRead logs "format not recognized" and returns nothing; it never raises
+        detail = f"no readable TIFF structure in the {len(exif)}-byte EXIF block"
+        problems.append(MetadataProblem("exif", "unreadable", detail))
+        return PhotoMetadata(width=width, height=height, has_exif=True, problems=tuple(problems))
+    problems.extend(_lost_directories(tags, len(exif)))
     reader = _Reader(tags, problems)
     values: dict[str, Any] = {
         "make": reader.read("make", "Image Make", _text),
@@ -90,6 +95,27 @@ def read_metadata(
     return PhotoMetadata(
         width=width, height=height, has_exif=True, problems=tuple(problems), **values
     )
+
+
+def _lost_directories(tags: dict[str, Any], size: int) -> list[MetadataProblem]:
+    """A pointer to the EXIF or GPS directory that leads outside the block: ExifRead silently
+    reads nothing there, so the time or position would look merely absent."""
+    lost = []
+    for pointer, prefix, name in (
+        ("Image ExifOffset", "EXIF ", "EXIF"),
+        ("Image GPSInfo", "GPS ", "GPS"),
+    ):
+        tag = tags.get(pointer)
+        if tag is None or any(key.startswith(prefix) for key in tags):
+            continue
+        try:
+            offset = int(tag.values[0])
+        except (ValueError, TypeError, IndexError):
+            offset = -1
+        if not 8 <= offset < size:
+            detail = f"the {name} directory's offset {offset} lies outside the {size}-byte block"
+            lost.append(MetadataProblem("exif", "unreadable", detail))
+    return lost
 
 
 class _Reader:

@@ -25,6 +25,12 @@ _S = Severity
 FINDINGS: dict[str, tuple[Severity, str, str]] = {
     "exif.missing": (_S.WARNING, "照片没有 EXIF 信息（可能经过编辑或由相册选取）。",
                      "The photo has no EXIF data (edited, or picked from the gallery?)."),
+    "exif.unreadable": (_S.WARNING,
+                        "照片带有 EXIF 信息块，但该信息块已损坏、无法读取，"
+                        "因此无法核对照片自带的拍摄时间、位置和设备。请向检查员索取相机中的原始照片。",
+                        "The photo carries an EXIF block, but the block is damaged and cannot be "
+                        "read, so the time, position and camera the photo records cannot be "
+                        "checked. Ask the inspector for the camera's original photo."),
     "exif.damaged": (_S.INFO, "照片的部分 EXIF 信息无法读取：{fields}。",
                      "Some EXIF fields could not be read: {fields}."),
     "gps.missing": (_S.WARNING, "照片没有 GPS 位置（安卓相册选取会删除位置）。",

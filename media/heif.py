@@ -14,6 +14,7 @@ from typing import Any
 from PIL import Image
 
 from media.errors import PhotoRejected
+from media.isobmff import check_heif_data
 
 
 @dataclass
@@ -41,7 +42,8 @@ class HeifPhoto:
 
 
 def open_heif(data: bytes) -> HeifPhoto:
-    """Read the HEIF container's structure and metadata; refuse it when it is damaged."""
+    """Read the HEIF container's structure and metadata; refuse it when it is damaged or cut."""
+    check_heif_data(data)  # libheif fills a grid's missing tiles green instead of failing
     try:
         import pillow_heif
     except ImportError as exc:  # the pinned requirement; refuse cleanly if someone removed it

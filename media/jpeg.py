@@ -44,6 +44,7 @@ class JpegLayout:
     scans: int
     exif: bytes | None
     trailing_bytes: int
+    icc_profile: bytes | None = None  # the APP2 ICC_PROFILE chunks, joined in their order
 
 
 class _Markers:
@@ -75,6 +76,7 @@ class _Parser:
         self.frame: tuple[int, int, bool] | None = None  # width, height, progressive
         self.restart_interval = 0
         self.exif: bytes | None = None
+        self.icc_chunks: list[tuple[int, bytes]] = []
         self.scans = 0
 
     def run(self) -> JpegLayout:
@@ -87,8 +89,9 @@ class _Parser:
                 width, height, progressive = self.frame
                 trailing = len(self.data) - pos
                 count = len(self.components)
+                icc = b"".join(chunk for _, chunk in sorted(self.icc_chunks)) or None
                 return JpegLayout(
-                    width, height, count, progressive, self.scans, self.exif, trailing
+                    width, height, count, progressive, self.scans, self.exif, trailing, icc
                 )
             pos = self._segment(marker, pos)
         raise PhotoRejected("photo.corrupt", detail=f"more than {_MAX_SEGMENTS} segments")
@@ -121,6 +124,8 @@ class _Parser:
         payload = data[pos + 2 : end]
         if marker == 0xE1 and self.exif is None and payload.startswith(b"Exif\x00"):
             self.exif = payload[6:]
+        elif marker == 0xE2 and payload.startswith(b"ICC_PROFILE\x00") and len(payload) > 14:
+            self.icc_chunks.append((payload[12], payload[14:]))
         elif marker == 0xDD:
             if len(payload) != 2:
                 raise PhotoRejected("photo.corrupt", detail="bad restart interval segment")

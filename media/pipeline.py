@@ -118,9 +118,9 @@ def process(
         width, height, exif = layout.width, layout.height, layout.exif
         _check_pixels(width, height, limits)
         decoded_pixels = jpeg_decoded_pixels(width, height, spec)
-        decode = partial(decode_jpeg, data, width, height, spec)
+        decode = partial(decode_jpeg, data, width, height, spec, components=layout.components)
         orientation: int | None = None  # from the EXIF
-        container_icc: bytes | None = None  # the decoder finds it in the APP2 segments
+        container_icc = layout.icc_profile  # from the APP2 segments
     else:
         heif = open_heif(data)
         width, height, exif = heif.width, heif.height, heif.exif

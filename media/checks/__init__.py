@@ -80,16 +80,20 @@ class CheckContext:
 
 
 def check_exif(metadata: PhotoMetadata) -> list[Finding]:
-    """``exif.missing`` when there is no EXIF at all; ``exif.damaged`` listing unreadable fields."""
+    """``exif.missing`` when there is no EXIF at all; ``exif.unreadable`` when the block (or one
+    of its directories) is there but malformed; ``exif.damaged`` listing unreadable fields."""
     if not metadata.has_exif:
         return [finding("exif.missing")]
-    if metadata.problems:
-        problems = [
-            {"field": p.field, "code": p.code, "detail": p.detail} for p in metadata.problems
-        ]
-        fields = ", ".join(sorted({p.field for p in metadata.problems}))
-        return [finding("exif.damaged", fields=fields, problems=problems)]
-    return []
+    found = []
+    broken = [p for p in metadata.problems if p.field == "exif"]
+    if broken:
+        found.append(finding("exif.unreadable", details=[p.detail for p in broken]))
+    fields = [p for p in metadata.problems if p.field != "exif"]
+    if fields:
+        problems = [{"field": p.field, "code": p.code, "detail": p.detail} for p in fields]
+        names = ", ".join(sorted({p.field for p in fields}))
+        found.append(finding("exif.damaged", fields=names, problems=problems))
+    return found
 
 
 def evaluate(

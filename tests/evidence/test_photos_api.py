@@ -18,6 +18,7 @@ from server.evidence import service
 from server.evidence.models import Photo, PhotoCustody
 from tests.factories import OTHER_COUNTY
 from tests.media.photos import sample
+from tests.media.test_damaged_photos import tiled_heic
 
 from .conftest import photo_bytes
 
@@ -286,3 +287,39 @@ def test_device_registry(client, login, make_user, make_inspector):
         client.post(f"/api/users/{reviewer.id}/devices", json=body, headers=admin).status_code
         == 422
     )
+
+
+def test_damaged_photos_are_kept_as_rejected_with_what_is_missing(
+    upload, make_visit, session, store
+):
+    visit = make_visit()
+    whole = tiled_heic()
+    cut = upload(
+        visit.lead, whole[: len(whole) // 10], visit.assignment.id, filename="IMG_0042.HEIC"
+    )
+    assert cut.status_code == 201
+    assert cut.json["status"] == "rejected"
+    rejection = cut.json["rejection"]
+    assert rejection["code"] == "photo.truncated"
+    assert rejection["data"]["expected_bytes"] == len(whole)
+    assert rejection["data"]["actual_bytes"] == len(whole) // 10
+    assert f"文件只有 {len(whole) // 10} 字节" in rejection["message_zh"]
+    assert rejection["message_en"].startswith("The photo file is incomplete")
+    flipped = bytearray(sample("gps/DSCN0042.jpg"))
+    flipped[27078] ^= 0x5A  # inside the entropy-coded data; libjpeg reports it
+    corrupt = upload(visit.lead, bytes(flipped), visit.assignment.id)
+    assert corrupt.json["status"] == "rejected"
+    assert corrupt.json["rejection"]["code"] == "photo.corrupt"
+    assert corrupt.json["rejection"]["data"]["decoder_warning"] == (
+        "Corrupt JPEG data: premature end of data segment"
+    )
+    assert "premature end of data segment" in corrupt.json["rejection"]["message_zh"]
+    rows = session.scalars(select(Photo).where(Photo.assignment_id == visit.assignment.id)).all()
+    assert [(p.status, p.rejection_code) for p in rows] == [
+        ("rejected", "photo.truncated"),
+        ("rejected", "photo.corrupt"),
+    ]
+    assert not (store.root / "originals").exists() or not any(
+        p.is_file() for p in (store.root / "originals").rglob("*")
+    )  # nothing kept as evidence
+    assert custody_events(session, cut.json["id"]) == ["refused"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pillow_heif
 import pytest
+import simplejpeg
 from PIL import Image, ImageCms, ImageFile
 
 from media import (
@@ -17,6 +19,7 @@ from media import (
     ingest,
     process,
 )
+from media.derivatives import decode_jpeg, jpeg_decoded_pixels
 
 from .photos import encode, make_exif, make_jpeg, quadrants, sample, textured
 
@@ -127,19 +130,34 @@ def test_a_non_srgb_profile_is_converted_to_srgb() -> None:
 
 
 def test_one_decode_at_reduced_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    loads: list[tuple[int, int]] = []
-    original = ImageFile.ImageFile.load
+    decodes: list[tuple[int, ...]] = []
+    original = simplejpeg.decode_jpeg
 
-    def counting_load(self: ImageFile.ImageFile) -> object:
-        if self.tile:  # a real decode, not a no-op load of an already decoded image
-            loads.append(self.size)
-        return original(self)
+    def counting_decode(*args: object, **kwargs: object) -> np.ndarray:
+        pixels: np.ndarray = original(*args, **kwargs)
+        decodes.append(pixels.shape)
+        return pixels
 
-    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    monkeypatch.setattr(simplejpeg, "decode_jpeg", counting_decode)
+    opened: list[object] = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", opened.append)
     photo = process(encode(textured(5, 4000, 3000)))
-    assert loads == [(1000, 750)]  # libjpeg's 1/4 decode, straight from the entropy data
+    assert decodes == [(750, 1000, 3)]  # libjpeg's 1/4 decode, straight from the entropy data
+    assert opened == []  # and no second decode by Pillow
     assert photo.preview_size == (1000, 750)
     assert photo.thumbnail_size == (334, 250)  # a box reduction by 3 rounds up
+
+
+@pytest.mark.parametrize("size", [(333, 257), (2001, 1499), (4033, 3025)])
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_reduced_decode_has_the_size_the_budget_reserves(size: tuple[int, int], mode: str) -> None:
+    width, height = size
+    spec = DerivativeSpec()
+    image = decode_jpeg(
+        encode(Image.new(mode, size, 90)), width, height, spec, components=len(mode)
+    )
+    assert image.width * image.height == jpeg_decoded_pixels(width, height, spec)
+    assert image.mode == ("L" if mode == "L" else "RGB")
 
 
 def test_exact_mode_resamples_to_the_requested_edges() -> None:
@@ -179,7 +197,7 @@ def test_heic_is_accepted_read_and_upright() -> None:
 
 def test_damaged_heic_is_refused() -> None:
     data = _heic(quadrants(), make_exif())
-    assert _refusal(data[: len(data) // 2]).code == "photo.corrupt"
+    assert _refusal(data[: len(data) // 2]).code == "photo.truncated"
 
 
 def test_same_photo_twice_is_stored_once(tmp_path: Path) -> None:
