@@ -16,6 +16,12 @@ blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liven
 class HealthSchema(ma.Schema):
     database = ma.fields.String(metadata={"description": "'ok' or what is wrong"})
     couchdb = ma.fields.String(metadata={"description": "'ok' or what is wrong"})
+    couchdb_security = ma.fields.String(
+        metadata={
+            "description": "'ok'; 'unsafe: …' when CouchDB lets anonymous requests act as its "
+            "admin or any web origin in; 'unknown: …' when it cannot be asked"
+        }
+    )
 
 
 @blp.route("")
@@ -25,13 +31,15 @@ class Health(MethodView):
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, schema=HealthSchema, description="a part is down")
     def get(self):
-        """Report whether the database and CouchDB answer (no token needed)"""
+        """Report whether the database and CouchDB answer and CouchDB is closed to strangers (no token)"""
         try:
             db_session().execute(text("SELECT 1"))
             database = "ok"
         except Exception as exc:  # any driver error is a health answer, not a crash
             database = f"unreachable: {type(exc).__name__}: {exc}".splitlines()[0][:200]
-        couchdb = couch_client("health", timeout=2).health()
-        body = {"database": database, "couchdb": couchdb}
-        status = 200 if database == couchdb == "ok" else 503
+        client = couch_client("health", timeout=2)
+        couchdb = client.health()
+        security = client.exposure() if couchdb == "ok" else "unknown: CouchDB does not answer"
+        body = {"database": database, "couchdb": couchdb, "couchdb_security": security}
+        status = 200 if database == couchdb == "ok" and not security.startswith("unsafe") else 503
         return body, status
