@@ -36,6 +36,7 @@ from sync.couch import CouchClient
 
 TEST_DB_PREFIX = "pytest_"
 KINDS = ("pouchdb", "apache")
+COUCH_FIXTURES = {"couch_url", "couch_db", "couch_server_factory", "live"}
 
 
 class TestCouch:
@@ -81,6 +82,14 @@ def couch_kind() -> str:
     if kind not in KINDS:
         raise pytest.UsageError(f"TEST_COUCHDB must be one of {', '.join(KINDS)}, not {kind!r}")
     return kind
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a CouchDB fixture is marked ``couch`` (``make test-couchdb`` selects
+    those)."""
+    for item in items:
+        if COUCH_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.couch)
 
 
 def pytest_report_header() -> str:
