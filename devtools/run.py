@@ -48,6 +48,18 @@ def _prepare_database() -> None:
         print(f"  {username:<20} {role:<16} {county or 'whole city'}")
 
 
+def start_local_couchdb(instance: Path, port: int | None) -> PouchDBServer:
+    """PouchDB Server as the local CouchDB: an admin whose random password is kept in
+    ``instance/couchdb_admin`` (mode 0600), CORS off. Prints where it is, never the password."""
+    admin = admin_credentials(instance / "couchdb_admin")
+    couch = start_pouchdb(port=port, data_dir=instance / "couchdb", admin=admin)
+    print(
+        f"PouchDB Server (the CouchDB) on {couch.url}, data in {instance / 'couchdb'}; "
+        f"admin '{admin[0]}', password in {instance / 'couchdb_admin'}"
+    )
+    return couch
+
+
 def _stop(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -68,10 +80,8 @@ def main() -> int:
     try:
         if "COUCHDB_URL" not in os.environ:
             port = int(os.environ.get("COUCHDB_PORT", "5984"))
-            admin = admin_credentials(instance / "couchdb_admin")
-            couch = start_pouchdb(port=port, data_dir=instance / "couchdb", admin=admin)
+            couch = start_local_couchdb(instance, port)
             os.environ["COUCHDB_URL"] = couch.admin_url  # children only; never printed
-            print(f"PouchDB Server (the CouchDB) on {couch.url}, data in {instance / 'couchdb'}")
         _prepare_database()
         web = subprocess.Popen(
             [
