@@ -4,9 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Apache CouchDB 3.5.0 release tarball for the CouchDB stage (devtools/couchdb.py finds it here).
+SHARED_DIR ?= ../shared
+COUCHDB_TARBALL ?= $(SHARED_DIR)/couchdb/apache-couchdb-3.5.0-debian12-amd64.tar.gz
+export SHARED_DIR COUCHDB_TARBALL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review browser clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review browser clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -35,9 +39,10 @@ browser:
 run: install ## Start everything: PouchDB Server, migrations, demo city, web app, sync worker
 	$(PY) -m devtools.run
 
-test: install check ## Install, lint, type-check, then the whole suite on SQLite and PostgreSQL
+test: install check ## Install, lint, type-check, the suite on SQLite, PostgreSQL, Apache CouchDB
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-couchdb
 
 test-sqlite: ## The whole suite on SQLite
 	$(PY) -m pytest
@@ -47,6 +52,16 @@ test-postgres: ## The SQL tests on PostgreSQL (skipped with a message when none 
 		TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -m sql; \
 	else \
 		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: skipping the PostgreSQL run"; \
+	fi
+
+test-couchdb: ## The CouchDB tests (sync, gateway, client, security) on Apache CouchDB 3.5.0
+	@if ! $(PY) -m devtools.couchdb check >/dev/null; then \
+		echo "no Apache CouchDB tarball at $(COUCHDB_TARBALL): skipping the Apache CouchDB run"; \
+	elif $(PY) -m devtools.pg_available "$(PG_TEST_URL)"; then \
+		TEST_COUCHDB=apache TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -m couch tests/sync tests/couch tests/security; \
+	else \
+		echo "PostgreSQL at $(PG_TEST_URL) is not reachable: the Apache CouchDB run uses SQLite"; \
+		TEST_COUCHDB=apache $(PY) -m pytest -m couch tests/sync tests/couch tests/security; \
 	fi
 
 check: lint typecheck contracts forms-check ## ruff, mypy, the import-layer contracts, form definitions

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devtools.pouchdb import start_pouchdb  # noqa: E402
+from devtools.secrets import random_admin  # noqa: E402
 from server.demo.load import DEMO_PASSWORD, load_demo_city  # noqa: E402
 
 TARGET = 3.0
@@ -101,12 +102,12 @@ def main() -> int:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
         seconds = seed(url, args.plants)
         print(f"seeded {args.plants} plants into {url.split(':')[0]} in {seconds:.1f} s")
-        couch = start_pouchdb(data_dir=Path(tmp) / "couch")
+        couch = start_pouchdb(data_dir=Path(tmp) / "couch", admin=random_admin())
         port = 5599
         env = {
             **os.environ,
             "DATABASE_URL": url,
-            "COUCHDB_URL": couch.url,
+            "COUCHDB_URL": couch.admin_url,
             "INSTANCE_PATH": tmp,
             "SECRET_KEY": "bench-only",
         }

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devtools.pouchdb import start_pouchdb  # noqa: E402
+from devtools.secrets import random_admin  # noqa: E402
 from server.demo.load import DEMO_PASSWORD, load_demo_city  # noqa: E402
 
 TARGETS = {"dossier": 10.0, "queue": 5.0}
@@ -224,12 +225,12 @@ def main() -> int:
         filing_id, seconds = seed(url, media, args.plants, args.photos)
         print(f"seeded {args.plants} plants, {args.photos} photos into {url.split(':')[0]} "
               f"in {seconds:.1f} s")  # fmt: skip
-        couch = start_pouchdb(data_dir=Path(tmp) / "couch")
+        couch = start_pouchdb(data_dir=Path(tmp) / "couch", admin=random_admin())
         port = 5598
         env = {
             **os.environ,
             "DATABASE_URL": url,
-            "COUCHDB_URL": couch.url,
+            "COUCHDB_URL": couch.admin_url,
             "MEDIA_ROOT": str(media),
             "INSTANCE_PATH": tmp,
             "SECRET_KEY": "bench-only",

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devtools.pouchdb import start_pouchdb  # noqa: E402
+from devtools.secrets import random_admin  # noqa: E402
 from media.blobstore import FilesystemBlobStore  # noqa: E402
 from server.db import make_engine, make_sessionmaker  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
@@ -187,12 +188,12 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=1_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        couch = start_pouchdb(data_dir=Path(tmp) / "couch")
+        couch = start_pouchdb(data_dir=Path(tmp) / "couch", admin=random_admin())
         try:
             for part in ("a", "b"):
                 Path(tmp, part).mkdir()
-            a = bench_worker(couch.url, Path(tmp) / "a", args.inspections)
-            b = bench_replication(couch.url, Path(tmp) / "b", args.photos)
+            a = bench_worker(couch.admin_url, Path(tmp) / "a", args.inspections)
+            b = bench_replication(couch.admin_url, Path(tmp) / "b", args.photos)
         finally:
             couch.stop()
     rate = (a["docs"] / a["ingest_s"]) / (a["docs"] / a["raw_s"])

@@ -24,6 +24,19 @@ PouchDB Server's command line, as read in node_modules/pouchdb-server/lib/index.
   process's working directory unless ``log.file`` is set in config.json. So the process runs
   with its working directory set to data_dir, and ``log.file`` is written into config.json.
 * Command-line options win over config.json; ``--host``/``--port`` are always passed.
+
+Security (express-pouchdb 4.2.0, read in node_modules/express-pouchdb/lib and
+node_modules/pouchdb-server/lib/cors.js): out of the box PouchDB Server is in "admin party" (every
+request, anonymous included, is a server admin) and answers CORS requests from any origin with
+credentials. ``start_pouchdb(admin=(name, password))`` writes ``admins`` into config.json, which
+PouchDB Server hashes in place (pbkdf2) when it starts; from then on anonymous requests are not
+admins, ``/_config`` and ``/_log`` answer 401, and a database whose ``_security`` names only the
+``_admin`` role (every inspector database, sync/provision.py) refuses anonymous reads and writes.
+CORS is always switched off here (``httpd.enable_cors = false``): no browser page may talk to it.
+Known limits of 4.2.0 with an admin: an anonymous ``GET /_all_dbs`` still lists the database
+names, and an anonymous ``PUT /<new db>`` or ``PUT /<db>/_security`` is refused by crashing the
+process (an unhandled rejection in express-pouchdb); nothing is written, the server must be
+started again. It is a development server on loopback; production runs Apache CouchDB.
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ import urllib.request
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
+from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POUCHDB_SERVER_BIN = REPO_ROOT / "node_modules" / ".bin" / "pouchdb-server"
@@ -79,8 +93,10 @@ class PouchDBServer:
         log_path: Path,
         output_path: Path,
         log_offset: int,
+        admin: tuple[str, str] | None = None,
     ) -> None:
         self.process = process
+        self.admin = admin
         self.host = host
         self.port = port
         self.url = f"http://{_url_host(host)}:{port}"
@@ -88,6 +104,14 @@ class PouchDBServer:
         self.log_path = log_path
         self.output_path = output_path
         self.log_offset = log_offset  # where this run's lines start in log_path
+
+    @property
+    def admin_url(self) -> str:
+        """The URL with the admin's credentials (percent-encoded); ``url`` when there is none."""
+        if self.admin is None:
+            return self.url
+        name, password = (quote(part, safe="") for part in self.admin)
+        return f"http://{name}:{password}@{_url_host(self.host)}:{self.port}"
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else f"exited {self.process.returncode}"
@@ -155,12 +179,15 @@ def start_pouchdb(
     log_path: Path | None = None,
     in_memory: bool = False,
     startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
+    admin: tuple[str, str] | None = None,
 ) -> PouchDBServer:
     """Start PouchDB Server on loopback and return once ``GET /`` answers.
 
     ``port=None`` picks a free port. ``data_dir`` holds its databases, config and log (see the
     module docstring); ``log_path`` moves the log elsewhere. ``in_memory`` keeps the databases
-    in memory only (config and log are still written to disk).
+    in memory only (config and log are still written to disk). ``admin=(name, password)``
+    makes that the only server admin (replacing any other in config.json); without it the
+    server is in "admin party", for tests of the server itself only. CORS is always off.
     """
     _check_installed()
     _check_loopback(host)
@@ -168,9 +195,10 @@ def start_pouchdb(
     if data_dir == REPO_ROOT:
         raise ValueError("data_dir must not be the repository root; use e.g. instance/couchdb")
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)  # config.json holds the admin's password hash
     log_path = (Path(log_path) if log_path is not None else data_dir / "log.txt").resolve()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    _write_config(data_dir / "config.json", log_path)
+    _write_config(data_dir / "config.json", log_path, admin)
 
     if port is not None:
         if not _port_is_free(host, port):
@@ -185,6 +213,7 @@ def start_pouchdb(
             log_path=log_path,
             in_memory=in_memory,
             startup_timeout=startup_timeout,
+            admin=admin,
         )
 
     for attempt in range(_AUTO_PORT_ATTEMPTS):
@@ -196,6 +225,7 @@ def start_pouchdb(
                 log_path=log_path,
                 in_memory=in_memory,
                 startup_timeout=startup_timeout,
+                admin=admin,
             )
         except _PortTakenError:
             if attempt == _AUTO_PORT_ATTEMPTS - 1:
@@ -211,6 +241,7 @@ def _spawn(
     log_path: Path,
     in_memory: bool,
     startup_timeout: float,
+    admin: tuple[str, str] | None = None,
 ) -> PouchDBServer:
     databases_dir = data_dir / "databases"
     databases_dir.mkdir(exist_ok=True)
@@ -248,6 +279,7 @@ def _spawn(
         log_path=log_path,
         output_path=output_path,
         log_offset=log_offset,
+        admin=admin,
     )
     _running.add(server)
     try:
@@ -309,8 +341,9 @@ def _config_uuid(config_path: Path) -> object:
     return section.get("uuid") if isinstance(section, dict) else None
 
 
-def _write_config(config_path: Path, log_path: Path) -> None:
-    """Point PouchDB Server's log at log_path, keeping whatever else its config.json holds."""
+def _write_config(config_path: Path, log_path: Path, admin: tuple[str, str] | None = None) -> None:
+    """Point PouchDB Server's log at log_path, switch CORS off, set the admin (if given),
+    keeping whatever else its config.json holds (its uuid)."""
     config: dict[str, Any] = {}
     if config_path.exists():
         try:
@@ -323,11 +356,18 @@ def _write_config(config_path: Path, log_path: Path) -> None:
     section = config.get("log")
     if not isinstance(section, dict):
         section = config["log"] = {}
-    if section.get("file") == str(log_path):
-        return
     section["file"] = str(log_path)
+    httpd = config.get("httpd")
+    if not isinstance(httpd, dict):
+        httpd = config["httpd"] = {}
+    httpd["enable_cors"] = False
+    if admin is not None:
+        # Plain text here; PouchDB Server replaces it by its pbkdf2 hash as it starts.
+        config["admins"] = {admin[0]: admin[1]}
     staging = config_path.with_name(config_path.name + ".new")
-    staging.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(json.dumps(config, indent=2) + "\n")
     staging.replace(config_path)
 
 

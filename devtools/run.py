@@ -1,6 +1,8 @@
 """The run command (`make run`): the whole system on one machine, stopped together by Ctrl-C.
 
-1. PouchDB Server on 127.0.0.1 (unless COUCHDB_URL points at a CouchDB already running),
+1. PouchDB Server on 127.0.0.1 (unless COUCHDB_URL points at a CouchDB already running), with
+   an admin whose random password is kept in ``instance/couchdb_admin`` (mode 0600, never
+   printed) and CORS off; the web app and the worker get the credentials in COUCHDB_URL,
 2. Alembic migrations on DATABASE_URL (default: SQLite under instance/),
 3. the demo city, loaded once into an empty database,
 4. the web app under gunicorn on 127.0.0.1 (WEB_PORT, default 5000), with the sync gateway,
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 from devtools.pouchdb import PouchDBServer, start_pouchdb
+from devtools.secrets import admin_credentials
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +48,18 @@ def _prepare_database() -> None:
         print(f"  {username:<20} {role:<16} {county or 'whole city'}")
 
 
+def start_local_couchdb(instance: Path, port: int | None) -> PouchDBServer:
+    """PouchDB Server as the local CouchDB: an admin whose random password is kept in
+    ``instance/couchdb_admin`` (mode 0600), CORS off. Prints where it is, never the password."""
+    admin = admin_credentials(instance / "couchdb_admin")
+    couch = start_pouchdb(port=port, data_dir=instance / "couchdb", admin=admin)
+    print(
+        f"PouchDB Server (the CouchDB) on {couch.url}, data in {instance / 'couchdb'}; "
+        f"admin '{admin[0]}', password in {instance / 'couchdb_admin'}"
+    )
+    return couch
+
+
 def _stop(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -57,15 +72,16 @@ def main() -> int:
     instance = Path(os.environ.get("INSTANCE_PATH", REPO_ROOT / "instance"))
     instance.mkdir(parents=True, exist_ok=True)
     web_port = int(os.environ.get("WEB_PORT", "5000"))
+    # A development setup: an open CouchDB given in COUCHDB_URL is warned about, not refused.
+    os.environ.setdefault("GRADING_ENV", "development")
     couch: PouchDBServer | None = None
     web: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
     try:
         if "COUCHDB_URL" not in os.environ:
             port = int(os.environ.get("COUCHDB_PORT", "5984"))
-            couch = start_pouchdb(port=port, data_dir=instance / "couchdb")
-            os.environ["COUCHDB_URL"] = couch.url
-            print(f"PouchDB Server (the CouchDB) on {couch.url}, data in {instance / 'couchdb'}")
+            couch = start_local_couchdb(instance, port)
+            os.environ["COUCHDB_URL"] = couch.admin_url  # children only; never printed
         _prepare_database()
         web = subprocess.Popen(
             [

@@ -10,6 +10,7 @@ from server import auth, cli
 from server.api import errors, scope
 from server.api.routes import register_api
 from server.config import Settings
+from server.couch_safety import check_couchdb_exposure
 from server.db import make_engine, make_sessionmaker
 from server.gateway import routes as gateway
 from server.web import routes as web
@@ -19,6 +20,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     """Build the web app. Tests pass their own settings and a session factory bound to a
     connection that is rolled back after each test."""
     settings = settings or Settings.from_env()
+    check_couchdb_exposure(settings)  # refuses an open CouchDB outside development
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings.secret_key

@@ -7,6 +7,7 @@
 | MEDIA_ROOT     | ``instance/media``                                  |
 | SECRET_KEY     | generated once into ``instance/secret_key``         |
 | TOKEN_MAX_AGE  | 43200 seconds (12 hours)                            |
+| GRADING_ENV    | ``production`` (``make run`` sets ``development``)  |
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "production")
 
 
 def instance_path() -> Path:
@@ -50,6 +52,8 @@ class Settings:
     media_root: Path
     secret_key: str = field(repr=False)
     token_max_age: int = 12 * 3600
+    environment: str = "production"
+    """``production`` refuses to start against an open CouchDB; ``development`` warns."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,4 +67,12 @@ class Settings:
             media_root=Path(os.environ.get("MEDIA_ROOT", instance / "media")),
             secret_key=_secret_key(instance),
             token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(12 * 3600))),
+            environment=_environment(),
         )
+
+
+def _environment() -> str:
+    value = os.environ.get("GRADING_ENV", "production").strip().lower()
+    if value not in ENVIRONMENTS:
+        raise ValueError(f"GRADING_ENV must be one of {', '.join(ENVIRONMENTS)}, not {value!r}")
+    return value

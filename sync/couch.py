@@ -38,6 +38,7 @@ _DB_NAME_MAX_LENGTH = 238
 _SYSTEM_DBS = frozenset({"_users", "_replicator", "_global_changes"})
 _ID_PREFIXES = ("_design/", "_local/")  # kept literal in the path, as CouchDB routes them
 _TRANSPORT_STATUS = 0
+_PROBE_ORIGIN = "https://exposure-check.invalid"
 
 
 class CouchError(Exception):
@@ -145,6 +146,46 @@ class CouchClient:
             return f"unexpected error: {exc.__class__.__name__}: {exc}"
         if "version" not in info:
             return "the server answered GET / but not like CouchDB (no version)"
+        return "ok"
+
+    def exposure(self) -> str:
+        """Whether the server is open to anyone who can reach it. Never raises.
+
+        ``"ok"``; ``"unsafe: …"`` when an anonymous request gets server-admin rights (no admin
+        configured: "admin party", as PouchDB Server starts by default) or when the server lets
+        any web origin in (CORS); ``"unknown: …"`` when it does not answer. Asked without this
+        client's credentials, with a made-up ``Origin``: ``GET /_session`` tells the roles an
+        anonymous request gets on Apache CouchDB 3 and PouchDB Server alike.
+        """
+        anonymous = requests.Session()
+        anonymous.trust_env = False  # no credentials from ~/.netrc
+        try:
+            response = anonymous.get(
+                self.url + "_session",
+                headers={"Accept": "application/json", "Origin": _PROBE_ORIGIN},
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            return f"unknown: {exc.__class__.__name__}"
+        finally:
+            anonymous.close()
+        problems = []
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        context = body.get("userCtx") if isinstance(body, dict) else None
+        roles = context.get("roles") if isinstance(context, dict) else None
+        if response.status_code == 200 and isinstance(roles, list) and "_admin" in roles:
+            problems.append("anonymous requests are server admins (no CouchDB admin is set)")
+        allowed = response.headers.get("Access-Control-Allow-Origin")
+        if allowed in ("*", _PROBE_ORIGIN):
+            problems.append("any web origin may send requests (CORS is open)")
+        if problems:
+            return "unsafe: " + "; ".join(problems)
+        if response.status_code >= 500:
+            return f"unknown: GET /_session answered {response.status_code}"
         return "ok"
 
     # --- databases ---------------------------------------------------------------------------

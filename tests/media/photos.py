@@ -11,7 +11,8 @@ import numpy as np
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "exif-samples" / "jpg"
+# Real photos shipped with the tests (CC BY-SA 4.0, see tests/data/photos/README.md).
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "photos"
 
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
@@ -38,7 +39,7 @@ _TO_STORED = {
 def sample(relative: str) -> bytes:
     path = SAMPLES / relative
     assert path.is_file(), (
-        f"test photo {path} is missing: ../shared/testdata must sit beside the project"
+        f"test photo {path} is missing: it ships with the tests (tests/data/photos/)"
     )
     return path.read_bytes()
 

@@ -1,4 +1,4 @@
-"""The real photos in ../shared/testdata/exif-samples through the whole pipeline.
+"""The real photos in tests/data/photos (exif-samples) through the whole pipeline.
 
 Expected values were read once with ExifTool 12.57 (Debian package libimage-exiftool-perl),
 ``exiftool -n -GPSLatitude -GPSLongitude -GPSDateStamp -GPSTimeStamp -DateTimeOriginal

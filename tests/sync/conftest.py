@@ -4,11 +4,17 @@ These tests cannot run inside a rolled-back transaction: the tablet (Node), the 
 thread) and the worker (a process) each see only what was committed. Each module therefore gets
 a database of its own: a SQLite file, or a PostgreSQL schema of its own when TEST_DATABASE_URL
 points at PostgreSQL.
+
+The CouchDB may outlive the run (``TEST_COUCHDB_URL``) and holds one database per inspector,
+named after the user id. So each module's user ids start at a random high offset (a fresh SQL
+database would otherwise hand out 1, 2, … again and meet the previous run's
+``inspector-<id>`` databases), and the module deletes the inspector databases it made.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import threading
@@ -31,6 +37,8 @@ from server.app import create_app
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.migrate import upgrade
+from sync.contract import db_name
+from sync.couch import CouchClient
 from tests.factories import _PASSWORD_HASH, CITY, PASSWORD
 
 NODE = shutil.which("node")
@@ -92,12 +100,53 @@ class Live:
         return json.loads(done.stdout)
 
 
+USER_ID_OFFSETS = (10**6, 2 * 10**9)
+
+
+def start_user_ids_high(engine: Engine) -> int:
+    """Make the next user id a random high number; returns the offset.
+
+    A placeholder user (inactive, in no city) holds the offset: SQLite hands out max(id) + 1,
+    PostgreSQL's sequence is moved past it too.
+    """
+    offset = random.randrange(*USER_ID_OFFSETS)
+    with make_sessionmaker(engine)() as session:
+        session.add(
+            User(
+                id=offset,
+                username=f"placeholder-{offset}",
+                display_name="(user id offset)",
+                password_hash="!",
+                role=Role.inspector,
+                city="(none)",
+                active=False,
+            )
+        )
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.execute(
+                text("SELECT setval(pg_get_serial_sequence('users', 'id'), :n)"), {"n": offset}
+            )
+            session.commit()
+    return offset
+
+
+def delete_inspector_dbs(engine: Engine, couch_url: str) -> None:
+    """Delete the CouchDB database of every user of this SQL database."""
+    with make_sessionmaker(engine)() as session:
+        ids = session.scalars(text("SELECT id FROM users")).all()
+    with CouchClient(couch_url) as couch:
+        for user_id in ids:
+            couch.delete_db(db_name(user_id))
+
+
 def fresh_database(base_url: str, tmp: Path) -> tuple[str, Engine, Any]:
     """A migrated, empty database and a function that removes it."""
     if not base_url.startswith("postgresql"):
         url = f"sqlite:///{tmp / 'live.sqlite3'}"
         engine = make_engine(url)
         upgrade(engine)
+        start_user_ids_high(engine)
         return url, engine, engine.dispose
     schema = f"live_{uuid.uuid4().hex[:12]}"
     admin = make_engine(base_url)
@@ -107,6 +156,7 @@ def fresh_database(base_url: str, tmp: Path) -> tuple[str, Engine, Any]:
     url = f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
     engine = make_engine(url)
     upgrade(engine)
+    start_user_ids_high(engine)
 
     def drop() -> None:
         engine.dispose()
@@ -142,4 +192,7 @@ def live(couch_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         thread.join(timeout=10)
         app.extensions["engine"].dispose()
         close_couch_clients(app)
-        drop()
+        try:
+            delete_inspector_dbs(engine, couch_url)
+        finally:
+            drop()

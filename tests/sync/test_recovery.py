@@ -7,13 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from devtools.pouchdb import start_pouchdb
 from media.blobstore import FilesystemBlobStore
 from server.db import make_sessionmaker
 from server.inspections.models import Inspection
@@ -28,18 +26,15 @@ pytestmark = pytest.mark.couch
 
 
 @pytest.fixture(scope="module")
-def couch_server(tmp_path_factory):
-    """A PouchDB Server of this module's own, so it can be stopped and started again."""
-    data = tmp_path_factory.mktemp("couch-restart")
-    server = start_pouchdb(data_dir=data)
-    holder = {"server": server, "port": server.port, "data": data}
-    yield holder
-    holder["server"].stop()
+def couch_server(couch_server_factory):
+    """A CouchDB of this module's own (PouchDB Server, or Apache CouchDB with
+    TEST_COUCHDB=apache), so it can be stopped and started again."""
+    return couch_server_factory()
 
 
 @pytest.fixture(scope="module")
 def couch_url(couch_server):  # overrides the session's shared server for this module
-    return couch_server["server"].url
+    return couch_server.url
 
 
 def counts(live, db):
@@ -118,14 +113,12 @@ def test_couchdb_restarted_mid_sync_recovers(live, couch_server):
         make_sessionmaker(live.engine), couch, FilesystemBlobStore(live.tmp / "media"), batch_size=3
     )
     try:
-        couch_server["server"].stop()  # CouchDB goes away in the middle of things
+        couch_server.stop()  # CouchDB goes away in the middle of things
         report = worker.run_once()
         assert report.interrupted and report.processed == 0
         down = requests.get(f"{live.db_url(lead)}/", auth=(lead.username, PASSWORD), timeout=10)
         assert down.status_code == 503
-        couch_server["server"] = start_pouchdb(
-            port=couch_server["port"], data_dir=Path(couch_server["data"])
-        )
+        couch_server.start()
         later = [world.document(lead) for _ in range(4)]
         [_, push] = live.tablet(lead, [{"op": "put", "docs": later}, {"op": "push"}])
         assert push["ok"] is True
