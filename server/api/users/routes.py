@@ -13,8 +13,8 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from server.accounts import repository
-from server.accounts.models import Role
 from server.accounts.errors import WrongCurrentPassword
+from server.accounts.models import Role
 from server.accounts.service import change_own_password, create_user, reset_password, set_active
 from server.api.common import page_window
 from server.api.scope import db_session
