@@ -150,9 +150,11 @@ def user_for_token(session: Session, secret_key: str, token: str, max_age: int) 
 
 def revoke(session: Session, user: User) -> int:
     """End everything the user is signed in with: API tokens and gateway credentials (the
-    token generation) and reviewer page sessions; how many page sessions were open. Flushes."""
+    token generation) and reviewer page sessions; how many page sessions were open. Its sign-in
+    failures are forgotten too: they were counted against credentials that changed. Flushes."""
     user.token_generation += 1
     ended = sessions.end_all(session, user.id)
+    throttle.forget_account(session, user.username)
     session.flush()
     return ended
 
@@ -197,7 +199,6 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, new_password
     user = get_user(session, user_id)
     user.password_hash = hash_password(new_password, username=user.username)
     ended = revoke(session, user)
-    throttle.forget_account(session, user.username)
     _audit(session, actor, "password_reset", user, sessions_ended=ended)
     return user
 
