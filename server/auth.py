@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, request
 
 from server.accounts.actor import Actor
-from server.accounts.service import user_for_token
+from server.accounts.models import User
+from server.accounts.service import Attempt, sign_in, user_for_token
 from server.api.scope import db_session
 from server.errors import Unauthenticated
 
@@ -55,6 +56,30 @@ def current_actor() -> Actor:
     if actor is None:  # a public view asking for an actor is a programming error
         raise Unauthenticated("this endpoint needs a token")
     return actor
+
+
+def client_address() -> str:
+    """The client's address as this process sees it (behind a reverse proxy, configure the
+    proxy to pass it; see docs/security.md)."""
+    return request.remote_addr or "unknown"
+
+
+def password_sign_in(username: str, password: str, door: str) -> User:
+    """Check a password at one of the sign-in doors, throttled; a failure is committed with its
+    audit event although the request is refused. Raises SignInThrottled, Unauthenticated."""
+    settings = current_app.config["SETTINGS"]
+    session = db_session()
+    try:
+        return sign_in(
+            session,
+            Attempt(username, client_address(), door),
+            password,
+            limits=settings.sign_in,
+            secret_key=settings.secret_key,
+        )
+    except Unauthenticated:
+        session.commit()  # the failure counts, whatever happens to the request
+        raise
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Every model, imported once so that metadata (Alembic, tests) sees all tables."""
 
-from server.accounts.models import Role, User
+from server.accounts.models import Role, SignInFailures, User, WebSession
 from server.assignments.models import Assignment, AssignmentMember, AssignmentStatus
 from server.audit.models import AuditEvent
 from server.compliance.models import (
@@ -87,10 +87,12 @@ __all__ = [
     "ReviewDecision",
     "ReviewTransition",
     "Role",
+    "SignInFailures",
     "Site",
     "SupportingDocument",
     "SyncCheckpoint",
     "SyncFailure",
     "User",
     "VehicleGate",
+    "WebSession",
 ]

@@ -16,6 +16,7 @@ from server.accounts.actor import Actor
 from server.accounts.models import Role, User
 from server.filings.models import Filing
 from server.review.batches import create_batch
+from server.review.decisions import confirm_decision, propose_decision
 from server.review.models import ReviewBatch
 from server.review.service import transition
 from server.review.workflow import Action
@@ -31,11 +32,28 @@ def city_actor(make_user: Callable[..., User]) -> Actor:
 
 
 @pytest.fixture
-def move(session: Session, admin_actor: Actor) -> Callable[..., Filing]:
-    """Apply workflow actions to a filing as the admin, e.g. move(f, "start_county_review")."""
+def move(
+    session: Session, admin_actor: Actor, make_user: Callable[..., User]
+) -> Callable[..., Filing]:
+    """Apply workflow actions to a filing as the admin, e.g. move(f, "start_county_review").
+
+    ``decide`` is no step anyone takes alone: two new city reviewers propose and confirm."""
 
     def apply(filing: Filing, *actions: str, on: dt.date | None = None, **kw: Any) -> Filing:
         for action in actions:
+            if action == "decide":
+                proposer, confirmer = (Actor.of(make_user(Role.city_reviewer)) for _ in "ab")
+                decision = propose_decision(
+                    session,
+                    actor=proposer,
+                    filing_id=filing.id,
+                    outcome="confirm",
+                    grade=None,
+                    reason_codes=["documents_verified"],
+                    comment="现场核查情况与申报一致",
+                )
+                confirm_decision(session, actor=confirmer, decision_id=decision.id)
+                continue
             extra = dict(kw)
             if action == "return_for_supplement":
                 extra.setdefault("missing_items", ["排污许可证副本"])

@@ -2,8 +2,12 @@
 
 PouchDB sends basic credentials on every request of a replication. Checking a password hash
 each time would cost tens of milliseconds per request, so a verified (username, password) pair is
-remembered for a short while in this process; the account's active flag and token generation
-are still read from SQL on every request, so a revoked account stops at once.
+remembered for a short while in this process, with the token generation it was verified under.
+The account's active flag and token generation are read from SQL on every request, so a
+deactivation, a password reset or change (each bumps the generation) stops the cached pair at
+once in every process, with no grace period; the old password then goes through the throttled
+check again and fails. Only verified pairs are cached, never a failure; a miss goes through
+``server.auth.password_sign_in``, which throttles before it checks the hash.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from flask import current_app, request
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User
-from server.accounts.service import authenticate, user_for_token
+from server.accounts.service import user_for_token
+from server.auth import password_sign_in
 from server.errors import Unauthenticated
 
 _CACHE_SECONDS = 300
@@ -61,7 +66,9 @@ def _basic_user(session: Session, username: str, password: str) -> User:
         user = session.get(User, hit[0])
         if user is not None and user.active and user.token_generation == hit[1]:
             return user
-    user = authenticate(session, username, password)
+        with _lock:  # revoked: forget it
+            _verified.pop(key, None)
+    user = password_sign_in(username, password, "gateway")
     with _lock:
         _verified[key] = (user.id, user.token_generation, now + _CACHE_SECONDS)
         _verified.move_to_end(key)

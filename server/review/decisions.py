@@ -4,7 +4,7 @@ A proposal says the outcome (confirm the claimed grade, grade down, or a new on-
 the grade, reason codes from ``REASON_CODES`` and a comment. A second city reviewer confirms or
 rejects it; the proposer may withdraw it while it is open. Confirming ``confirm`` or
 ``grade_down`` takes the workflow's ``decide`` step (city_review → decided) through
-``server.review.service.transition``; confirming ``new_visit`` leaves the filing in city review,
+``server.review.service.decide_by``, the only way to it; confirming ``new_visit`` leaves the filing in city review,
 where a new assignment can be made. Every step appends a chained audit event.
 
 Nobody who was a member of a visit of the filing, is blacklisted, or declared a conflict with
@@ -49,8 +49,7 @@ from server.review.errors import (
 )
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision
 from server.review.reasons import REASON_CODES, ReasonCode
-from server.review.service import transition
-from server.review.workflow import Action
+from server.review.service import decide_by
 
 __all__ = [
     "REASON_CODES",
@@ -273,7 +272,7 @@ def confirm_decision(
     step_id = None
     if decision.outcome is not DecisionOutcome.new_visit:
         summary = f"decision {decision.id}: {decision.outcome.value} {decision.grade}"
-        step = transition(session, actor=actor, filing=filing, action=Action.decide, reason=summary)
+        step = decide_by(session, actor=actor, filing=filing, decision=decision, reason=summary)
         step_id = step.transition.id
     session.flush()  # a concurrent answer to the same proposal fails here (version)
     _audit(

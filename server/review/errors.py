@@ -13,6 +13,13 @@ class IllegalTransition(Conflict):
     code = "workflow.illegal_transition"
 
 
+class DecisionOnlyByFourEyes(Forbidden):
+    """A filing is decided only by a confirmed two-person decision (one city reviewer proposes,
+    another confirms), never by a workflow step taken alone, not even by an admin."""
+
+    code = "workflow.decide_needs_two_reviewers"
+
+
 class MissingItemsRequired(ValidationFailed):
     """Returning for supplement needs the complete list of missing items (S4 §三(二))."""
 

@@ -18,8 +18,8 @@ from server.errors import ValidationFailed
 from server.filings.models import Filing, FilingStatus
 from server.filings.repository import get_filing
 from server.review.deadlines import Deadline, filing_deadline
-from server.review.errors import MissingItemsRequired
-from server.review.models import ReviewTransition
+from server.review.errors import DecisionOnlyByFourEyes, MissingItemsRequired
+from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision, ReviewTransition
 from server.review.workflow import Action, Stage, Step, allowed_actions, next_status, step_for
 
 MAX_ITEM_LENGTH = 500
@@ -58,7 +58,8 @@ def review_state(session: Session, filing: Filing, today: dt.date | None = None)
     return ReviewState(
         filing_id=filing.id,
         status=filing.status,
-        allowed_actions=allowed_actions(filing.status),
+        # decide is taken by confirming a two-person decision, never asked for as a step
+        allowed_actions=[a for a in allowed_actions(filing.status) if a is not Action.decide],
         deadline=deadline,
         days_left=deadline.days_left(today) if deadline else None,
         missing_items=missing,
@@ -110,9 +111,66 @@ def transition(
     """Apply ``action`` to the filing on day ``on`` (China; default today); the step and the
     filing's new state (with the deadline that now runs).
 
-    Raises Forbidden (wrong role or county), IllegalTransition (wrong state, with what is
-    allowed), MissingItemsRequired, ValidationFailed (a day in the future or before the last step).
+    Raises DecisionOnlyByFourEyes (``decide``: only ``decide_by`` takes it), Forbidden (wrong
+    role or county), IllegalTransition (wrong state, with what is allowed),
+    MissingItemsRequired, ValidationFailed (a day in the future or before the last step).
     """
+    if action is Action.decide:
+        raise _decide_alone(filing)
+    return _apply(
+        session,
+        actor=actor,
+        filing=filing,
+        action=action,
+        on=on,
+        missing_items=missing_items,
+        reason=reason,
+    )
+
+
+def _decide_alone(filing: Filing) -> DecisionOnlyByFourEyes:
+    return DecisionOnlyByFourEyes(
+        "审核决定只能由双人作出：一位市级审核人员提议，另一位市级审核人员确认"
+        f"（/api/filings/{filing.id}/decisions）；不能通过单独的流程步骤作出决定，管理员也不能。"
+        " / A filing is decided only by two people: one city reviewer proposes a decision and "
+        f"another confirms it (/api/filings/{filing.id}/decisions); no single workflow step "
+        "decides it, not even an administrator's.",
+        errors={"action": ["propose a decision, then have a second city reviewer confirm it"]},
+    )
+
+
+def decide_by(
+    session: Session, *, actor: Actor, filing: Filing, decision: ReviewDecision, reason: str
+) -> Outcome:
+    """Take the ``decide`` step for a confirmed two-person decision on this filing: proposed by
+    one city reviewer and confirmed by ``actor``, another one.
+
+    Raises DecisionOnlyByFourEyes (any other decision), Forbidden, IllegalTransition.
+    """
+    four_eyes = (
+        decision.filing_id == filing.id
+        and decision.status is DecisionStatus.confirmed
+        and decision.outcome is not DecisionOutcome.new_visit
+        and decision.proposed_by is not None
+        and decision.confirmed_by == actor.user_id
+        and decision.proposed_by != decision.confirmed_by
+        and actor.role is Role.city_reviewer
+    )
+    if not four_eyes:
+        raise _decide_alone(filing)
+    return _apply(session, actor=actor, filing=filing, action=Action.decide, reason=reason)
+
+
+def _apply(
+    session: Session,
+    *,
+    actor: Actor,
+    filing: Filing,
+    action: Action,
+    on: dt.date | None = None,
+    missing_items: list[str] | None = None,
+    reason: str | None = None,
+) -> Outcome:
     step = step_for(action)
     authorize(actor, step, filing.site.enterprise.county)
     source = filing.status

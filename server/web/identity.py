@@ -1,8 +1,11 @@
 """Who is looking: the signed-in reviewer in the session cookie, and the CSRF token of its forms.
 
-The cookie is Flask's signed session (HttpOnly, SameSite=Lax). It holds the user's id and token
-generation, so a password change or a deactivation signs the user out everywhere, exactly as it
-revokes their API tokens, and the time of sign-in, so the sign-in lasts as long as a token.
+The cookie is Flask's signed session (HttpOnly, SameSite=Lax, Secure unless configured off). It
+holds the user's id and token generation, so a password change or a deactivation signs the user
+out everywhere, exactly as it revokes their API tokens; the time of sign-in, so the sign-in
+lasts as long as a token; and the id of a session row on the server
+(``server.accounts.sessions``): signing out ends that row, so a copy of the cookie kept from
+before no longer signs anyone in.
 
 Every form carries a per-session random token that the post must send back; a forged post from
 another site cannot read it. The session being signed, the token cannot be planted either.
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, request, session
 from sqlalchemy.orm import Session
 
+from server.accounts import sessions
 from server.accounts.actor import REVIEWER_ROLES, Actor
 from server.accounts.models import User
 from server.errors import DomainError, Forbidden
@@ -63,17 +67,28 @@ def require_reviewer(user: User) -> None:
         raise NotAReviewer("the review pages are for reviewers and administrators")
 
 
-def sign_in(user: User) -> None:
+def sign_in(db: Session, user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token too), keeping the language."""
     language = session.get("lang")
     session.clear()
-    session.update({"uid": user.id, "gen": user.token_generation, "at": int(time.time())})
+    session.update(
+        {
+            "uid": user.id,
+            "gen": user.token_generation,
+            "at": int(time.time()),
+            "sid": sessions.start(db, user.id),
+        }
+    )
     if language:
         session["lang"] = language
     csrf_token()
 
 
-def sign_out() -> None:
+def sign_out(db: Session | None = None) -> None:
+    """Forget the session in the cookie and, with ``db``, end it on the server."""
+    sid = session.get("sid")
+    if db is not None and isinstance(sid, str):
+        sessions.end(db, sid)
     language = session.get("lang")
     session.clear()
     if language:
@@ -86,7 +101,9 @@ def load_reviewer(db: Session) -> Actor:
     Raises NotSignedIn (no session, expired, revoked), NotAReviewer.
     """
     uid, generation, at = session.get("uid"), session.get("gen"), session.get("at")
-    if not isinstance(uid, int) or not isinstance(at, int):
+    sid = session.get("sid")
+    if not isinstance(uid, int) or not isinstance(at, int) or not isinstance(sid, str):
+        sign_out()
         raise NotSignedIn
     max_age = current_app.config["SETTINGS"].token_max_age
     user = db.get(User, uid)
@@ -95,6 +112,7 @@ def load_reviewer(db: Session) -> Actor:
         or not user.active
         or user.token_generation != generation
         or time.time() - at > max_age
+        or not sessions.alive(db, sid, uid)
     ):
         sign_out()
         raise NotSignedIn

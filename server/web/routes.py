@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from server.api.scope import db_session
 from server.errors import DomainError
-from server.web import i18n
+from server.web import headers, i18n
 from server.web.blueprint import STATIC_DIR, bp, page
 from server.web.identity import CsrfFailed, NotAReviewer, NotSignedIn, check_csrf, load_reviewer
 from server.web.rendering import domain_message, error_page, status_message, template_helpers
@@ -76,11 +76,14 @@ bp.context_processor(template_helpers)
 
 
 def init_app(app: Flask) -> None:
-    # The cookie goes only to these pages, never to scripts, and not on cross-site posts.
+    # The cookie goes only to these pages, never to scripts, not on cross-site posts, and only
+    # over HTTPS unless the setting says otherwise (a development server on loopback).
     app.config.update(
         SESSION_COOKIE_NAME="review_session",
         SESSION_COOKIE_PATH="/review",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["SETTINGS"].session_cookie_secure,
     )
     app.register_blueprint(bp)
+    headers.init_app(app)

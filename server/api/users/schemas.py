@@ -18,10 +18,32 @@ class UserSchema(ma.Schema):
     active = ma.fields.Boolean(dump_only=True)
 
 
+_PASSWORD_RULE = (
+    "at least 10 characters, not the username, not one of 20,000 common passwords "
+    "(server/accounts/passwords.py)"
+)
+
+
+def _new_password() -> ma.fields.String:
+    return ma.fields.String(required=True, load_only=True, metadata={"description": _PASSWORD_RULE})
+
+
 class UserCreateSchema(UserSchema):
-    password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(min=8, max=200)
-    )
+    password = _new_password()
+
+
+class PasswordResetSchema(ma.Schema):
+    """An administrator sets a new password; every sign-in of the user is revoked."""
+
+    new_password = _new_password()
+
+
+class PasswordChangeSchema(ma.Schema):
+    """A user changes their own password, giving the current one; every sign-in of theirs,
+    the token used for this request included, is revoked: ask for a new token."""
+
+    current_password = ma.fields.String(required=True, load_only=True)
+    new_password = _new_password()
 
 
 class UserQuerySchema(ma.Schema):
