@@ -174,16 +174,30 @@ def test_attachment_over_the_limit(live):
     assert answers[big["_id"]]["error"] == "forbidden"
 
 
-def test_request_over_32_mb_is_413(live):
+def test_a_batch_over_32_mb_is_answered_per_document(live):
+    """Flask's request limit used to answer 413 to the whole batch, which PouchDB retries for
+    ever; now the batch is read document by document and each one answered."""
     user = live.inspector()
     chunk = base64.b64encode(b"\x00" * (9 * 1024 * 1024)).decode()
     docs = [photo(user.id, new_id("inspection"), b"") for _ in range(3)]
     for doc in docs:
         doc["_attachments"]["original.jpg"]["data"] = chunk
+    huge = photo(user.id, new_id("inspection"), b"\xff" * (26 * 1024 * 1024))
     response = requests.post(
-        f"{live.db_url(user)}/_bulk_docs", auth=auth(user), timeout=60, json={"docs": docs}
+        f"{live.db_url(user)}/_bulk_docs",
+        auth=auth(user),
+        timeout=120,
+        json={"docs": [*docs, huge]},
     )
-    assert response.status_code == 413
+    assert response.status_code == 201, response.text
+    answers = response.json()
+    assert [a.get("ok") for a in answers[:3]] == [True, True, True]
+    assert answers[3]["id"] == huge["_id"]
+    assert answers[3]["error"] == "forbidden"
+    assert "send a smaller photo" in answers[3]["reason"]
+    with CouchClient(live.couch_url) as couch:
+        assert couch.get_doc(f"inspector-{user.id}", docs[2]["_id"]) is not None
+        assert couch.get_doc(f"inspector-{user.id}", huge["_id"]) is None
 
 
 VDU_HARNESS = """
