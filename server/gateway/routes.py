@@ -4,6 +4,7 @@ replication needs, check every document written, stream what comes back."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,12 @@ def _provisioned(user_id: int) -> None:
     so another process doing the same is harmless)."""
     done: set[int] = current_app.extensions.setdefault("gateway_provisioned", set())
     if user_id not in done:
-        ensure_inspector_db(couch(), user_id)
+        try:
+            ensure_inspector_db(couch(), user_id)
+        except CouchError as exc:
+            if exc.status != 409:
+                raise
+            ensure_inspector_db(couch(), user_id)  # another request did the same meanwhile
         done.add(user_id)
 
 
@@ -298,6 +304,10 @@ def init_app(app: Flask) -> None:
     # The app's request limit; _bulk_docs reads its body as a stream under a higher one.
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     slots_dir = app.config.get("GATEWAY_SLOTS_DIR") or instance_path() / "gateway-slots"
-    per_process = int(app.config.get("GATEWAY_LONGPOLLS_PER_PROCESS", 32))
+    # gunicorn.conf.py sets the per-process cap from its thread count.
+    per_process = int(
+        app.config.get("GATEWAY_LONGPOLLS_PER_PROCESS")
+        or os.environ.get("GATEWAY_LONGPOLLS_PER_PROCESS", "32")
+    )
     app.extensions["gateway_longpoll_slots"] = longpoll.Slots(Path(slots_dir), per_process)
     app.register_blueprint(blp)
