@@ -258,3 +258,17 @@ def test_design_document_installed_only_where_it_works(live):
             with pytest.raises(CouchError) as refused:
                 couch.put_doc(f"inspector-{user.id}", inspection(user.id + 1000))
             assert refused.value.status == 403
+
+
+def test_stock_pouchdb_pushes_large_photos_with_default_batches(live):
+    """PouchDB's default batches (100 documents, attachments inline) of photos far beyond 32 MB
+    in all, one of them over the photo limit: each document answered, nothing retried for ever."""
+    user = live.inspector()
+    visit = inspection(user.id)
+    photos = [photo(user.id, visit["_id"], JPEG + bytes(9 * 1024 * 1024)) for _ in range(4)]
+    huge = photo(user.id, visit["_id"], JPEG + bytes(26 * 1024 * 1024))
+    _put, push = live.tablet(user, [{"op": "put", "docs": [visit, *photos, huge]}, {"op": "push"}])
+    assert (push["ok"], push["docs_written"], push["doc_write_failures"]) == (True, 5, 1), push
+    [denied] = push["denied"]
+    assert denied["id"] == huge["_id"]
+    assert "send a smaller photo" in denied["reason"]
