@@ -114,7 +114,7 @@ def relay(upstream: requests.Response, since: str | None, hold: float) -> Iterat
     """CouchDB's long-poll answer, passed on as it comes; ended by the gateway at the deadline
     when CouchDB has not started a change by then."""
     deadline = time.monotonic() + hold
-    seen = b""  # what came so far, without whitespace, while it is only the opening
+    seen: bytes | None = b""  # what came so far, without whitespace, while only the opening
     try:
         while True:
             chunk = upstream.raw.read1(64 * 1024, decode_content=False)

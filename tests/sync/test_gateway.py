@@ -272,3 +272,42 @@ def test_stock_pouchdb_pushes_large_photos_with_default_batches(live):
     [denied] = push["denied"]
     assert denied["id"] == huge["_id"]
     assert "send a smaller photo" in denied["reason"]
+
+
+def test_live_feeds_are_bounded_in_time_and_number(live):
+    """A long-poll ends with no results when its (bounded) time is up, even on a server that
+    ignores ``timeout``; a third live feed of one inspector is answered 429 at once."""
+    import threading
+    import time
+
+    user = live.inspector()
+    basic = auth(user)
+    since = requests.get(f"{live.db_url(user)}/", auth=basic, timeout=10).json()["update_seq"]
+    url = f"{live.db_url(user)}/_changes"
+    started = time.monotonic()
+    quiet = requests.get(
+        url, params={"feed": "longpoll", "since": since, "timeout": "2000"}, auth=basic, timeout=20
+    )
+    assert time.monotonic() - started < 12
+    assert quiet.status_code == 200
+    assert quiet.json() == {"results": [], "last_seq": since}
+    held = [
+        threading.Thread(
+            target=requests.get,
+            args=(url,),
+            kwargs={
+                "params": {"feed": "longpoll", "since": since, "timeout": "4000"},
+                "auth": basic,
+                "timeout": 20,
+            },
+        )
+        for _ in range(2)
+    ]
+    for thread in held:
+        thread.start()
+    time.sleep(1.0)
+    third = requests.get(url, params={"feed": "longpoll", "since": since}, auth=basic, timeout=5)
+    assert third.status_code == 429
+    assert third.headers["Retry-After"] == "10"
+    for thread in held:
+        thread.join()
