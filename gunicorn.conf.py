@@ -22,8 +22,22 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "48"))
 worker_class = "server.serving.ThreadWorker"
 API_RESERVE = 16
-# Read by the gateway in every worker: how many long-polls one process may hold.
-os.environ.setdefault("GATEWAY_LONGPOLLS_PER_PROCESS", str(max(threads - API_RESERVE, 1)))
+
+
+def _longpolls_per_process(thread_count: int) -> str:
+    """How many long-polls one process may hold: its threads less the API's reserve (at least
+    half of them when there are few)."""
+    return str(max(thread_count - min(API_RESERVE, thread_count // 2), 1))
+
+
+# Read by the gateway when a worker loads the app; post_fork corrects it when the command line
+# overrides the thread count.
+os.environ.setdefault("GATEWAY_LONGPOLLS_PER_PROCESS", _longpolls_per_process(threads))
+
+
+def post_fork(server, worker):
+    os.environ["GATEWAY_LONGPOLLS_PER_PROCESS"] = _longpolls_per_process(server.cfg.threads)
+
 
 timeout = 60  # the worker's heartbeat; threads do not block it
 graceful_timeout = 30
