@@ -60,6 +60,23 @@ def start_local_couchdb(instance: Path, port: int | None) -> PouchDBServer:
     return couch
 
 
+def gunicorn_command(port: int) -> list[str]:
+    """The web app under gunicorn, configured by gunicorn.conf.py (threaded workers, slow
+    clients bounded); WEB_WORKERS and WEB_THREADS size it."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(REPO_ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "-",
+        "wsgi:app",
+    ]
+
+
 def _stop(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -83,21 +100,7 @@ def main() -> int:
             couch = start_local_couchdb(instance, port)
             os.environ["COUCHDB_URL"] = couch.admin_url  # children only; never printed
         _prepare_database()
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "wsgi:app",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                os.environ.get("WEB_WORKERS", "2"),
-                "--access-logfile",
-                "-",
-            ],
-            env=os.environ.copy(),
-        )
+        web = subprocess.Popen(gunicorn_command(web_port), env=os.environ.copy())
         worker = subprocess.Popen([sys.executable, "-m", "sync"], env=os.environ.copy())
         time.sleep(1.0)
         url = f"http://127.0.0.1:{web_port}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from server import auth, cli
+from server import auth, cli, json_nesting
 from server.api import errors, scope
 from server.api.routes import register_api
 from server.config import Settings
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
         app.extensions["engine"] = engine
         session_factory = make_sessionmaker(engine)
     scope.init_app(app, session_factory)
+    json_nesting.init_app(app)
     auth.init_app(app)
     register_api(app)
     gateway.init_app(app)

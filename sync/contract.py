@@ -26,6 +26,12 @@ SERVER_TYPES = ("assignment", "form", "feedback")
 MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 MAX_DOC_JSON_BYTES = 512 * 1024  # a document without its attachment data
+# A bare tombstone (what PouchDB's remove() makes and replicates): its id, revision and
+# revision history (up to 1,000 ids of 32 hex digits), nothing else.
+MAX_TOMBSTONE_BYTES = 64 * 1024
+_TOMBSTONE_KEYS = frozenset({"_id", "_rev", "_deleted", "_revisions"})
+# Deeper JSON than this is refused before anything walks it (forms nest a handful of levels).
+MAX_JSON_DEPTH = 32
 
 # inspection:<id> / photo:<id>, where <id> is made on the device (a UUID, say).
 _DEVICE_ID = re.compile(r"^(inspection|photo):[A-Za-z0-9][A-Za-z0-9._-]{7,100}$")
@@ -66,8 +72,13 @@ def device_doc_problem(doc: Any, user_id: int) -> str | None:
         if prefix in SERVER_TYPES:
             return f"{prefix} documents are written by the server only"
         return "a device writes only inspection:<uuid> and photo:<uuid> documents"
-    if doc.get("_deleted") is True:
-        return None  # a tombstone of the device's own document; the worker records it
+    deleted = doc.get("_deleted", False)
+    if not isinstance(deleted, bool):
+        return "_deleted must be true or false"
+    if deleted and set(doc) <= _TOMBSTONE_KEYS:
+        return _tombstone_problem(doc)  # a bare tombstone of the device's own document
+    # A tombstone that carries a body is checked like any document (PouchDB's put() of a
+    # document with _deleted: true keeps its fields).
     kind = match.group(1)
     if doc.get("type") != kind:
         return f"type must be {kind!r} for an id starting with {kind}:"
@@ -121,6 +132,26 @@ def attachment_size(attachment: dict[str, Any]) -> int | None:
         return length if isinstance(length, int) else None
     padding = data[-2:].count("=")
     return len(data) * 3 // 4 - padding
+
+
+def _tombstone_problem(doc: dict[str, Any]) -> str | None:
+    size = len(json.dumps(doc, separators=(",", ":")).encode())
+    if size > MAX_TOMBSTONE_BYTES:
+        return f"a deleted document is {size} bytes; the limit is {MAX_TOMBSTONE_BYTES}"
+    return None
+
+
+def nesting_problem(value: Any, limit: int = MAX_JSON_DEPTH) -> str | None:
+    """Why ``value`` (parsed JSON) nests too deeply, or None. Walks without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return f"JSON nests deeper than {limit} levels; send a flatter document"
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
 
 
 def _size_problem(doc: dict[str, Any]) -> str | None:

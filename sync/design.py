@@ -13,10 +13,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sync.contract import DEVICE_TYPES, SERVER_TYPES, SUPPORTED_SCHEMA_VERSIONS, owner_tag
+from sync.contract import (
+    DEVICE_TYPES,
+    MAX_DOC_JSON_BYTES,
+    MAX_TOMBSTONE_BYTES,
+    SERVER_TYPES,
+    SUPPORTED_SCHEMA_VERSIONS,
+    owner_tag,
+)
 
 DESIGN_ID = "_design/grading"
-DESIGN_VERSION = 1
+# 2: tombstones checked like documents (a bare one only for its size), documents' size checked.
+DESIGN_VERSION = 2
 
 _VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
   var OWNER = %(owner)s;
@@ -34,7 +42,19 @@ _VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
   var server = SERVER.indexOf(kind) !== -1;
   if (!device && !server) { throw({forbidden: 'unknown document id ' + id}); }
   if (server && !isAdmin) { throw({forbidden: kind + ' documents are written by the server only'}); }
-  if (newDoc._deleted) { return; }
+  var body = {};
+  var bare = true;
+  for (var key in newDoc) {
+    if (key === '_attachments') { continue; }
+    body[key] = newDoc[key];
+    if (['_id', '_rev', '_deleted', '_revisions'].indexOf(key) === -1) { bare = false; }
+  }
+  var size = JSON.stringify(body).length;
+  if (newDoc._deleted === true && bare) {
+    if (size > %(tombstone_limit)d) { throw({forbidden: 'a deleted document is too large'}); }
+    return;
+  }
+  if (size > %(doc_limit)d) { throw({forbidden: 'document too large without attachments'}); }
   if (newDoc.type !== kind) { throw({forbidden: 'type must be ' + kind}); }
   if (VERSIONS.indexOf(newDoc.schema_version) === -1) {
     throw({forbidden: 'unsupported schema_version ' + newDoc.schema_version});
@@ -50,6 +70,8 @@ def design_document(user_id: int) -> dict[str, Any]:
         "device": json.dumps(list(DEVICE_TYPES)),
         "server": json.dumps(list(SERVER_TYPES)),
         "versions": json.dumps(sorted(SUPPORTED_SCHEMA_VERSIONS)),
+        "tombstone_limit": MAX_TOMBSTONE_BYTES,
+        "doc_limit": MAX_DOC_JSON_BYTES,
     }
     return {
         "_id": DESIGN_ID,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -30,24 +31,65 @@ CHANGES_PARAMS = frozenset(
 )
 CHANGES_FEEDS = frozenset({"normal", "longpoll"})
 
+# One path segment below /sync/, after percent-decoding once: database names, document ids
+# (inspection:<uuid>), _local checkpoint ids (PouchDB's are base64 with "." and "_"),
+# attachment names. Nothing else: no "%", no "/" or "\\", no control characters, no non-ASCII.
+_SEGMENT = re.compile(r"[A-Za-z0-9._:=+~-]{1,256}")
+# In the raw request target: an encoded dot, slash, backslash, percent or NUL, any encoded byte
+# outside ASCII (overlong UTF-8 such as %c0%ae), a literal backslash or non-ASCII character.
+_RAW_TRICK = re.compile(r"%(?:2e|2f|5c|25|00|[89a-f][0-9a-f])|\\|[^\x21-\x7e]", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Route:
     """One allowed operation; ``kind`` tells the gateway how to handle it."""
 
-    kind: str  # "db" | "proxy" | "stream" | "bulk_docs" | "put_doc" | "delete_doc"
+    kind: str  # "db" | "proxy" | "stream" | "bulk_docs" | "put_doc" | "delete_doc" | "local"
     path: str  # the CouchDB path below the database, quoted again
 
 
 class Refused(Exception):
-    def __init__(self, status: int, error: str, reason: str) -> None:
+    def __init__(
+        self, status: int, error: str, reason: str, *, retry_after: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.status, self.error, self.reason = status, error, reason
+        self.retry_after = retry_after
 
 
-def route(method: str, rest: str, args: dict[str, str]) -> Route:
-    """Classify ``method rest`` (the path below /sync/<db>/); raise Refused if not allowed."""
-    parts = rest.split("/") if rest else []
+def split_path(raw_target: str | None, path: str) -> tuple[str, list[str]]:
+    """The database and the validated segments below it, from the request as the client sent it.
+
+    ``raw_target`` is the request target exactly as it arrived (gunicorn's RAW_URI, werkzeug's
+    REQUEST_URI; None when the server gives none), ``path`` the decoded path from ``/sync/`` on.
+    The forwarded URL is built only from what this returns, each segment quoted again, so no
+    dot segment, encoded or not, can reach CouchDB (and requests' own dot-segment removal has
+    nothing to remove). Raises Refused.
+    """
+    raw_path = (raw_target or "").split("?", 1)[0]
+    if _RAW_TRICK.search(raw_path):
+        raise _bad_path("encoded dots, slashes, backslashes or percent signs are not accepted")
+    segments = path.removeprefix("/sync/").split("/")
+    db, rest = segments[0], segments[1:]
+    if rest == [""]:  # /sync/<db>/ is the database itself
+        rest = []
+    for segment in [db, *rest]:
+        if not segment:
+            raise _bad_path("empty path segments are not accepted")
+        if segment.strip(".") == "":
+            raise _bad_path("dot segments are not accepted")
+        if _SEGMENT.fullmatch(segment) is None:
+            raise _bad_path(f"path segment {segment[:40]!r} has characters not accepted here")
+    return db, rest
+
+
+def _bad_path(reason: str) -> Refused:
+    return Refused(400, "bad_request", f"{reason}; use plain database and document ids")
+
+
+def route(method: str, parts: list[str], args: dict[str, str]) -> Route:
+    """Classify ``method`` on the validated segments below /sync/<db>/ (see split_path); raise
+    Refused if not allowed. The path in the Route is built from those segments only."""
     if not parts:
         if method in ("GET", "HEAD", "PUT"):
             return Route("db", "")
@@ -57,7 +99,7 @@ def route(method: str, rest: str, args: dict[str, str]) -> Route:
             return found
     else:
         return _document(method, parts)
-    raise _not_needed(method, rest)
+    raise _not_needed(method, "/".join(parts))
 
 
 def _special(method: str, parts: list[str], args: dict[str, str]) -> Route | None:
@@ -73,10 +115,10 @@ def _special(method: str, parts: list[str], args: dict[str, str]) -> Route | Non
         return Route("stream", head)
     if head == "_bulk_docs" and single and method == "POST":
         return Route("bulk_docs", head)
-    if head == "_local" and not single and method in ("GET", "PUT", "DELETE"):
-        return Route("proxy", "_local/" + quote("/".join(parts[1:]), safe=""))
-    if head == "_design" and not single and method in ("GET", "HEAD"):
-        return Route("stream", "_design/" + quote("/".join(parts[1:]), safe=""))
+    if head == "_local" and len(parts) == 2 and method in ("GET", "PUT", "DELETE"):
+        return Route("local", "_local/" + quote(parts[1], safe=""))
+    if head == "_design" and len(parts) == 2 and method in ("GET", "HEAD"):
+        return Route("stream", "_design/" + quote(parts[1], safe=""))
     return None
 
 
@@ -87,8 +129,10 @@ def _document(method: str, parts: list[str]) -> Route:
         if method in kinds:
             return Route(kinds[method], doc)
         raise _not_needed(method, "/".join(parts))
+    if len(parts) > 2:
+        raise _not_needed(method, "/".join(parts))
     if method in ("GET", "HEAD"):
-        return Route("stream", doc + "/" + quote("/".join(parts[1:]), safe=""))
+        return Route("stream", doc + "/" + quote(parts[1], safe=""))
     raise Refused(403, "forbidden", "send attachments inline in the document (_bulk_docs)")
 
 

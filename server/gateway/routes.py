@@ -4,7 +4,9 @@ replication needs, check every document written, stream what comes back."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -13,10 +15,19 @@ from flask import Blueprint, Flask, Response, current_app, request, stream_with_
 from server.accounts.models import Role
 from server.api.scope import couch_client, db_session
 from server.auth import public
+from server.config import instance_path
 from server.errors import Unauthenticated
+from server.gateway import checkpoints, longpoll
 from server.gateway.auth import gateway_user
-from server.gateway.policy import Refused, Route, route
-from sync.contract import MAX_REQUEST_BYTES, db_name, device_doc_problem, oversized_attachment
+from server.gateway.bulk import MAX_BULK_BYTES, read_bulk
+from server.gateway.policy import Refused, Route, route, split_path
+from sync.contract import (
+    MAX_REQUEST_BYTES,
+    db_name,
+    device_doc_problem,
+    nesting_problem,
+    oversized_attachment,
+)
 from sync.couch import CouchClient, CouchError
 from sync.provision import ensure_inspector_db
 from sync.restore import restore_server_documents
@@ -31,12 +42,14 @@ _FORWARD_HEADERS = ("Content-Type", "Accept", "If-None-Match", "If-Match")
 _STREAM_TIMEOUT = (5.0, 120.0)
 
 
-def _couch_error(status: int, error: str, reason: str) -> Response:
+def _couch_error(status: int, error: str, reason: str, retry_after: int | None = None) -> Response:
     response = Response(
         json.dumps({"error": error, "reason": reason}), status, mimetype="application/json"
     )
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="sync"'
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -60,28 +73,38 @@ def server_root() -> Response:
     return Response(json.dumps(body), 200, mimetype="application/json")
 
 
-@blp.route("/<db>", methods=["GET", "HEAD", "PUT"], strict_slashes=False)
-@blp.route("/<db>/<path:rest>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+
+
+@blp.route("/<path:target>", methods=_METHODS, merge_slashes=False, strict_slashes=False)
 @public  # the gateway authenticates itself: it also takes basic auth, which PouchDB sends
-def gateway(db: str, rest: str = "") -> Response:
+def gateway(target: str) -> Response:
     try:
         user = gateway_user(db_session())
     except Unauthenticated as exc:
         return _couch_error(401, "unauthorized", exc.message)
-    if user.role is not Role.inspector or db != db_name(user.id):
-        return _couch_error(
-            403,
-            "forbidden",
-            f"you may replicate only your own database, {db_name(user.id)}"
-            if user.role is Role.inspector
-            else "only inspectors have a sync database",
-        )
     try:
-        target = route(request.method, rest, request.args.to_dict())
+        # The path as the client sent it, checked before anything is decided: the URL sent
+        # on to CouchDB is built only from the segments split_path() returns.
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+        db, rest = split_path(raw, request.path)
+        if user.role is not Role.inspector or db != db_name(user.id):
+            raise Refused(
+                403,
+                "forbidden",
+                f"you may replicate only your own database, {db_name(user.id)}"
+                if user.role is Role.inspector
+                else "only inspectors have a sync database",
+            )
+        found = route(request.method, rest, request.args.to_dict())
+        if found.kind == "db" and request.method == "POST":
+            raise Refused(
+                404, "not_found", "POST to the database is not something replication needs"
+            )
         _provisioned(user.id)
-        return _handle(target, db, user.id)
+        return _handle(found, db, user.id, rest)
     except Refused as exc:
-        return _couch_error(exc.status, exc.error, exc.reason)
+        return _couch_error(exc.status, exc.error, exc.reason, exc.retry_after)
     except CouchError as exc:
         if exc.status == 0:  # CouchDB did not answer: a transient failure, the device retries
             return _couch_error(503, "unavailable", "the sync store is not reachable; retry")
@@ -93,17 +116,26 @@ def _provisioned(user_id: int) -> None:
     so another process doing the same is harmless)."""
     done: set[int] = current_app.extensions.setdefault("gateway_provisioned", set())
     if user_id not in done:
-        ensure_inspector_db(couch(), user_id)
+        try:
+            ensure_inspector_db(couch(), user_id)
+        except CouchError as exc:
+            if exc.status != 409:
+                raise
+            ensure_inspector_db(couch(), user_id)  # another request did the same meanwhile
         done.add(user_id)
 
 
-def _handle(target: Route, db: str, user_id: int) -> Response:
+def _handle(target: Route, db: str, user_id: int, rest: list[str]) -> Response:
     if target.kind == "db":
         return _database(db)
     if target.kind == "bulk_docs":
         return _bulk_docs(db, user_id)
     if target.kind in ("put_doc", "delete_doc"):
-        return _single_doc(target, db, user_id)
+        return _single_doc(target, db, user_id, rest[0])
+    if target.kind == "local":
+        return _local(target, db, rest[1])
+    if target.path == "_changes" and request.args.get("feed") == "longpoll":
+        return _longpoll(db, user_id)
     return _pass(target.path, db, stream=target.kind == "stream")
 
 
@@ -114,61 +146,49 @@ def _database(db: str) -> Response:
 
 
 def _bulk_docs(db: str, user_id: int) -> Response:
-    body = _json_body()
-    docs = body.get("docs") if isinstance(body, dict) else None
-    if not isinstance(docs, list):
-        raise Refused(400, "bad_request", '_bulk_docs takes {"docs": [...]}')
-    refused: dict[int, dict[str, Any]] = {}
-    allowed: list[tuple[int, Any]] = []
-    for index, doc in enumerate(docs):
-        problem = device_doc_problem(doc, user_id)
-        if problem is None:
-            allowed.append((index, doc))
-        else:
-            doc_id = doc.get("_id") if isinstance(doc, dict) else None
-            refused[index] = {"id": doc_id, "error": "forbidden", "reason": problem}
+    """Each document checked alone as it is read; only the refused ones are answered
+    ``forbidden``, whatever the size of the batch (see bulk.py)."""
+    request.max_content_length = MAX_BULK_BYTES
+    body = read_bulk(request.stream, lambda doc: device_doc_problem(doc, user_id))
+    new_edits = body.options.get("new_edits", True)
     results: list[Any] = []
-    if allowed:
-        # Every document passed (the usual case): send the body on as it came, unparsed again.
-        data = (
-            request.get_data()
-            if not refused
-            else json.dumps({**body, "docs": [doc for _, doc in allowed]})
-        )
-        upstream = couch().raw(
-            "POST",
-            _path(db, "_bulk_docs"),
-            data=data,
-            headers={"Content-Type": "application/json"},
-        )
-        with upstream:
-            if upstream.status_code >= 300:
-                return _relay(upstream, stream=False)
-            results = upstream.json()
-    if refused:  # a server document the tablet deleted or changed comes back on its next pull
-        restore_server_documents(couch(), db, (docs[i] for i in refused))
-    merged = _merge(results, allowed, refused, new_edits=body.get("new_edits", True))
+    by_index: dict[int, Any] = {}
+    with body.spool:
+        for indexes, data in body.batches():
+            upstream = couch().raw(
+                "POST",
+                _path(db, "_bulk_docs"),
+                data=data,
+                headers={"Content-Type": "application/json"},
+            )
+            with upstream:
+                if upstream.status_code >= 300:
+                    return _relay(upstream, stream=False)
+                answers = upstream.json()
+            if new_edits is False:
+                results.extend(answers)  # CouchDB answers only the failures then
+            else:
+                by_index.update(zip(indexes, answers, strict=False))
+    if new_edits is False:
+        merged = [*results, *(body.refused[i] for i in sorted(body.refused))]
+    else:
+        merged = [
+            body.refused.get(i) or by_index.get(i) for i in sorted({*by_index, *body.refused})
+        ]
+    if body.refused_docs:  # a server document the tablet deleted or changed comes back
+        restore_server_documents(couch(), db, body.refused_docs)
     return Response(json.dumps(merged), 201, mimetype="application/json")
 
 
-def _merge(
-    results: list[Any], allowed: list[tuple[int, Any]], refused: dict[int, Any], *, new_edits: bool
-) -> list[Any]:
-    """Put the per-document answers back in the order the device sent the documents."""
-    if new_edits is False:
-        # CouchDB answers only the failures when new_edits is false (replication).
-        return [*results, *(refused[i] for i in sorted(refused))]
-    by_index = dict(zip((i for i, _ in allowed), results, strict=False))
-    return [refused.get(i) or by_index.get(i) for i in sorted({*by_index, *refused})]
-
-
-def _single_doc(target: Route, db: str, user_id: int) -> Response:
+def _single_doc(target: Route, db: str, user_id: int, doc_id: str) -> Response:
     if request.method == "PUT":
         if not request.mimetype == "application/json":
             raise Refused(415, "bad_content_type", "PUT a document as JSON; attachments inline")
         doc = _json_body()
         if isinstance(doc, dict):
-            doc.setdefault("_id", request.view_args["rest"].split("/")[0])  # type: ignore[index]
+            doc.setdefault("_id", doc_id)
+            if doc["_id"] != doc_id:
+                raise Refused(400, "bad_request", "the _id in the body differs from the URL")
         too_large = oversized_attachment(doc)
         if too_large is not None:
             raise Refused(413, "too_large", too_large)
@@ -183,12 +203,58 @@ def _single_doc(target: Route, db: str, user_id: int) -> Response:
             headers={"Content-Type": "application/json"},
         )
         return _relay(upstream, stream=False)
-    doc_id = request.view_args["rest"].split("/")[0]  # type: ignore[index]
     problem = device_doc_problem({"_id": doc_id, "_deleted": True}, user_id)
     if problem is not None:
         restore_server_documents(couch(), db, [{"_id": doc_id, "_deleted": True}])
         raise Refused(403, "forbidden", problem)
     return _pass(target.path, db, stream=False)
+
+
+def _local(target: Route, db: str, name: str) -> Response:
+    """Checkpoints: bounded in size and in number per database (see checkpoints.py)."""
+    checkpoints.check_local_id(name)
+    if request.method == "PUT":
+        if (request.content_length or 0) > checkpoints.MAX_LOCAL_DOC_BYTES:
+            checkpoints.local_body(b" " * (request.content_length or 0))  # raises: too large
+        request.max_content_length = checkpoints.MAX_LOCAL_DOC_BYTES
+        checkpoints.local_body(request.get_data())
+        checkpoints.admit(couch(), db, name)
+    elif request.method == "DELETE":
+        checkpoints.forget(db, name)
+    return _pass(target.path, db, stream=False)
+
+
+def _longpoll(db: str, user_id: int) -> Response:
+    """A live feed: held in a slot, for a bounded time (see longpoll.py)."""
+    slots: longpoll.Slots = current_app.extensions["gateway_longpoll_slots"]
+    held = slots.take(user_id)
+    try:
+        params, hold = longpoll.upstream_params(request.args.to_dict(flat=False))
+        headers = {k: v for k, v in request.headers.items() if k in _FORWARD_HEADERS}
+        upstream = couch().raw(
+            request.method,
+            _path(db, "_changes"),
+            params=params,
+            data=request.get_data() if request.method == "POST" else None,
+            headers={**headers, "Accept-Encoding": "identity"},  # heartbeats as they come
+            stream=True,
+            timeout=(5.0, hold + 30.0),
+        )
+    except BaseException:
+        slots.release(held)
+        raise
+    if upstream.status_code >= 300:
+        slots.release(held)
+        return _relay(upstream, stream=False)
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from longpoll.relay(upstream, request.args.get("since"), hold)
+        finally:
+            slots.release(held)
+
+    headers = {k: v for k, v in upstream.headers.items() if k in ("Content-Type", "Cache-Control")}
+    return Response(stream_with_context(body()), upstream.status_code, headers=headers)
 
 
 def _pass(path: str, db: str, *, stream: bool) -> Response:
@@ -225,9 +291,13 @@ def _relay(upstream: requests.Response, *, stream: bool) -> Response:
 
 def _json_body() -> Any:
     try:
-        return json.loads(request.get_data())
-    except ValueError as exc:
+        body = json.loads(request.get_data())
+    except (ValueError, RecursionError) as exc:
         raise Refused(400, "bad_request", "the body is not valid JSON") from exc
+    problem = nesting_problem(body)
+    if problem is not None:
+        raise Refused(400, "bad_request", problem)
+    return body
 
 
 def _path(db: str, rest: str) -> str:
@@ -235,6 +305,13 @@ def _path(db: str, rest: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # Larger than the API's own limit would be refused by Flask with 413 before reaching here.
+    # The app's request limit; _bulk_docs reads its body as a stream under a higher one.
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    slots_dir = app.config.get("GATEWAY_SLOTS_DIR") or instance_path() / "gateway-slots"
+    # gunicorn.conf.py sets the per-process cap from its thread count.
+    per_process = int(
+        app.config.get("GATEWAY_LONGPOLLS_PER_PROCESS")
+        or os.environ.get("GATEWAY_LONGPOLLS_PER_PROCESS", "32")
+    )
+    app.extensions["gateway_longpoll_slots"] = longpoll.Slots(Path(slots_dir), per_process)
     app.register_blueprint(blp)

@@ -174,16 +174,30 @@ def test_attachment_over_the_limit(live):
     assert answers[big["_id"]]["error"] == "forbidden"
 
 
-def test_request_over_32_mb_is_413(live):
+def test_a_batch_over_32_mb_is_answered_per_document(live):
+    """Flask's request limit used to answer 413 to the whole batch, which PouchDB retries for
+    ever; now the batch is read document by document and each one answered."""
     user = live.inspector()
     chunk = base64.b64encode(b"\x00" * (9 * 1024 * 1024)).decode()
     docs = [photo(user.id, new_id("inspection"), b"") for _ in range(3)]
     for doc in docs:
         doc["_attachments"]["original.jpg"]["data"] = chunk
+    huge = photo(user.id, new_id("inspection"), b"\xff" * (26 * 1024 * 1024))
     response = requests.post(
-        f"{live.db_url(user)}/_bulk_docs", auth=auth(user), timeout=60, json={"docs": docs}
+        f"{live.db_url(user)}/_bulk_docs",
+        auth=auth(user),
+        timeout=120,
+        json={"docs": [*docs, huge]},
     )
-    assert response.status_code == 413
+    assert response.status_code == 201, response.text
+    answers = response.json()
+    assert [a.get("ok") for a in answers[:3]] == [True, True, True]
+    assert answers[3]["id"] == huge["_id"]
+    assert answers[3]["error"] == "forbidden"
+    assert "send a smaller photo" in answers[3]["reason"]
+    with CouchClient(live.couch_url) as couch:
+        assert couch.get_doc(f"inspector-{user.id}", docs[2]["_id"]) is not None
+        assert couch.get_doc(f"inspector-{user.id}", huge["_id"]) is None
 
 
 VDU_HARNESS = """
@@ -244,3 +258,56 @@ def test_design_document_installed_only_where_it_works(live):
             with pytest.raises(CouchError) as refused:
                 couch.put_doc(f"inspector-{user.id}", inspection(user.id + 1000))
             assert refused.value.status == 403
+
+
+def test_stock_pouchdb_pushes_large_photos_with_default_batches(live):
+    """PouchDB's default batches (100 documents, attachments inline) of photos far beyond 32 MB
+    in all, one of them over the photo limit: each document answered, nothing retried for ever."""
+    user = live.inspector()
+    visit = inspection(user.id)
+    photos = [photo(user.id, visit["_id"], JPEG + bytes(9 * 1024 * 1024)) for _ in range(4)]
+    huge = photo(user.id, visit["_id"], JPEG + bytes(26 * 1024 * 1024))
+    _put, push = live.tablet(user, [{"op": "put", "docs": [visit, *photos, huge]}, {"op": "push"}])
+    assert (push["ok"], push["docs_written"], push["doc_write_failures"]) == (True, 5, 1), push
+    [denied] = push["denied"]
+    assert denied["id"] == huge["_id"]
+    assert "send a smaller photo" in denied["reason"]
+
+
+def test_live_feeds_are_bounded_in_time_and_number(live):
+    """A long-poll ends with no results when its (bounded) time is up, even on a server that
+    ignores ``timeout``; a third live feed of one inspector is answered 429 at once."""
+    import threading
+    import time
+
+    user = live.inspector()
+    basic = auth(user)
+    since = requests.get(f"{live.db_url(user)}/", auth=basic, timeout=10).json()["update_seq"]
+    url = f"{live.db_url(user)}/_changes"
+    started = time.monotonic()
+    quiet = requests.get(
+        url, params={"feed": "longpoll", "since": since, "timeout": "2000"}, auth=basic, timeout=20
+    )
+    assert time.monotonic() - started < 12
+    assert quiet.status_code == 200
+    assert quiet.json() == {"results": [], "last_seq": since}
+    held = [
+        threading.Thread(
+            target=requests.get,
+            args=(url,),
+            kwargs={
+                "params": {"feed": "longpoll", "since": since, "timeout": "4000"},
+                "auth": basic,
+                "timeout": 20,
+            },
+        )
+        for _ in range(2)
+    ]
+    for thread in held:
+        thread.start()
+    time.sleep(1.0)
+    third = requests.get(url, params={"feed": "longpoll", "since": since}, auth=basic, timeout=5)
+    assert third.status_code == 429
+    assert third.headers["Retry-After"] == "10"
+    for thread in held:
+        thread.join()
