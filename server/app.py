@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import auth, cli, json_nesting
 from server.api import errors, scope
@@ -37,4 +38,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    if settings.trusted_proxies:  # the client address the throttle counts, behind a proxy
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app

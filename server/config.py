@@ -11,6 +11,7 @@
 | SESSION_COOKIE_SECURE | on (``0``: the reviewer pages' cookie also over plain HTTP, for a |
 |                | development server on loopback)                     |
 | SIGN_IN_LOCK_SECONDS | 900: how long an account or address stays locked out |
+| TRUSTED_PROXIES | 0: reverse proxies in front whose X-Forwarded-For/-Proto are believed |
 
 The instance folder, the SQLite file, the secret key and the media store are the service
 user's only (0700 folders, 0600 files): set when created, and corrected at start-up.
@@ -89,6 +90,9 @@ class Settings:
     # The reviewer pages' cookie only over HTTPS; off only for a development server on loopback.
     session_cookie_secure: bool = True
     sign_in: SignInLimits = field(default_factory=SignInLimits)
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none; the client address
+    # is the socket's). Only that many hops are believed, so a client cannot forge its address.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,6 +109,7 @@ class Settings:
             environment=_environment(),
             session_cookie_secure=_flag("SESSION_COOKIE_SECURE", True),
             sign_in=SignInLimits(lock_seconds=int(os.environ.get("SIGN_IN_LOCK_SECONDS", "900"))),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
         )
         secure_files(settings)
         return settings

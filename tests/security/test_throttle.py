@@ -207,3 +207,31 @@ def test_weak_passwords_are_refused_where_a_password_is_set(
     assert client.post("/api/users", json=body, headers=admin).status_code == 422
     body["password"] = "三只小猫在河边钓鱼呢"  # ten characters, uncommon
     assert client.post("/api/users", json=body, headers=admin).status_code == 201
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
+    db_connection, settings, make_user, now
+):
+    """TRUSTED_PROXIES=1: the address the proxy saw is throttled, not the proxy's own; with no
+    trusted proxy a forged X-Forwarded-For changes nothing."""
+    limits = SignInLimits(lock_after=50, address_lock_after=4)
+
+    def attempts(trusted: int) -> list[int]:
+        app = create_app(
+            replace(settings, sign_in=limits, trusted_proxies=trusted),
+            session_factory=lambda: _session_on(db_connection),
+        )
+        client = app.test_client()
+        codes = []
+        for i in range(12):
+            response = client.post(
+                TOKEN,
+                json={"username": f"nobody-{trusted}-{i}", "password": "guess-password"},
+                environ_base={"REMOTE_ADDR": "10.0.0.2"},
+                headers={"X-Forwarded-For": f"203.0.113.{i}"},
+            )
+            codes.append(response.status_code)
+        return codes
+
+    assert 429 not in attempts(1)  # twelve clients behind one proxy, a guess each
+    assert 429 in attempts(0)  # forged headers ignored: one address, locked out
