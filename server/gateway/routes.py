@@ -11,7 +11,7 @@ import requests
 from flask import Blueprint, Flask, Response, current_app, request, stream_with_context
 
 from server.accounts.models import Role
-from server.api.scope import couch_client, db_session
+from server.api.scope import couch_client, db_session, end_reads, reads
 from server.auth import public
 from server.errors import Unauthenticated
 from server.gateway.auth import gateway_user
@@ -51,6 +51,7 @@ def server_root() -> Response:
         gateway_user(db_session())
     except Unauthenticated as exc:
         return _couch_error(401, "unauthorized", exc.message)
+    end_reads()  # no SQL transaction stays open while CouchDB answers
     try:
         info = couch().server_info()
     except CouchError:
@@ -62,11 +63,13 @@ def server_root() -> Response:
 @blp.route("/<db>", methods=["GET", "HEAD", "PUT"], strict_slashes=False)
 @blp.route("/<db>/<path:rest>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 @public  # the gateway authenticates itself: it also takes basic auth, which PouchDB sends
+@reads  # SQL only authenticates; CouchDB takes the writes
 def gateway(db: str, rest: str = "") -> Response:
     try:
         user = gateway_user(db_session())
     except Unauthenticated as exc:
         return _couch_error(401, "unauthorized", exc.message)
+    end_reads()  # no SQL transaction stays open while CouchDB answers
     if user.role is not Role.inspector or db != db_name(user.id):
         return _couch_error(
             403,
