@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from server import auth, cli
-from server.api import errors, scope
+from server.api import bounds, errors, scope
 from server.api.routes import register_api
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
         engine = make_engine(settings.database_url, pool_pre_ping=True)
         app.extensions["engine"] = engine
         session_factory = make_sessionmaker(engine)
+    bounds.init_app(app)  # before any route
     scope.init_app(app, session_factory)
     auth.init_app(app)
     register_api(app)
