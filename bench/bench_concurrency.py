@@ -9,7 +9,7 @@ each picking a kind at random:
     list         GET /api/filings?page=N
     dossier      GET /api/filings/<id>/reconciliation
     photos       GET /api/photos?page=N
-    patch        GET a filing, then PATCH it with If-Match (412 when another client won: fine)
+    patch        GET a filing, then PATCH it with If-Match as admin (412 when another won: fine)
     penalty      POST /api/penalties
     upload       POST /api/photos, a real JPEG, as an inspector on their assignment
     export       GET /api/exports/results.csv
@@ -155,12 +155,12 @@ class Client(threading.Thread):
 
     def patch(self) -> tuple[int, str]:
         path = f"/api/filings/{self.rng.choice(self.ids['filings'])}"
-        got = self.http.get(self.base + path, headers=self.tokens["city"], timeout=120)
+        got = self.http.get(self.base + path, headers=self.tokens["admin"], timeout=120)
         if got.status_code != 200:
             return got.status_code, path
         r = self.http.patch(
             self.base + path,
-            headers={**self.tokens["city"], "If-Match": got.headers["ETag"]},
+            headers={**self.tokens["admin"], "If-Match": got.headers["ETag"]},
             json={"essential_service": not got.json()["essential_service"]},
             timeout=120,
         )
@@ -186,7 +186,11 @@ class Client(threading.Thread):
         r = self.http.post(
             self.base + "/api/photos",
             headers=self.tokens[username],
-            data={"doc_id": f"photo:{uuid.uuid4()}", "assignment_id": str(assignment_id)},
+            data={
+                "doc_id": f"photo:{uuid.uuid4()}",
+                "assignment_id": str(assignment_id),
+                "device_id": f"bench-tablet-{self.n}",
+            },
             files={"file": ("IMG.jpg", jpeg(self.n * 100_000 + self.sent), "image/jpeg")},
             timeout=120,
         )
@@ -251,7 +255,7 @@ def run_one(label: str, url: str, tmp: Path, args: argparse.Namespace) -> list[s
                 if time.monotonic() > deadline:
                     raise SystemExit("the web app did not start") from None
                 time.sleep(0.3)
-        tokens = {"city": token(base, "city1")}
+        tokens = {"city": token(base, "city1"), "admin": token(base, "admin")}
         for username in {u for u, _ in ids["uploads"]}:
             tokens[username] = token(base, username)
         started = time.monotonic()

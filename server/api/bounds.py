@@ -1,7 +1,8 @@
 """Integers the databases can hold and text a spreadsheet can, checked once for the whole API.
 
-SQLite and PostgreSQL store 64-bit integers; a larger one in a path, a query or a body used to
-reach the driver and fail (OverflowError, 500). The URL converter ``int`` stops at 2^63 - 1
+A number too large for its column (ids are 32-bit INTEGER on PostgreSQL, SQLite stops at 64
+bits) in a path, a query or a body used to reach the driver and fail (OverflowError or
+NumericValueOutOfRange, 500). The URL converter ``int`` stops at 2^31 - 1
 (a larger id is 404, as any id that does not exist), and every marshmallow ``Integer`` the
 API parses gets a range check (a larger number is 422, naming the field). ``page`` is bounded
 lower so that page × page size stays in range too.
@@ -22,7 +23,8 @@ from flask import Flask
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, Map
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Ids are INTEGER columns: 32 bits on PostgreSQL (SQLite stores up to 64).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 MAX_PAGE = 10**9
 _BOUND = "_int64_bound"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -53,7 +55,7 @@ class Int64Converter(IntegerConverter):
     """Flask's ``int`` URL converter, refusing (404) what no id can be."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 
@@ -72,13 +74,13 @@ def bound_integers(schema: ma.Schema) -> ma.Schema:
     setattr(schema, _BOUND, True)
     paging = type(schema).__name__ == "PaginationParametersSchema"
     for name, field in schema.fields.items():
-        _bound_field(field, MAX_PAGE if paging and name == "page" else INT64_MAX, name)
+        _bound_field(field, MAX_PAGE if paging and name == "page" else INT_MAX, name)
     return schema
 
 
 def _bound_field(field: ma.fields.Field, high: int, name: str) -> None:
     if isinstance(field, ma.fields.Integer):
-        field.validators = [*field.validators, _range(INT64_MIN if high == INT64_MAX else 1, high)]
+        field.validators = [*field.validators, _range(INT_MIN if high == INT_MAX else 1, high)]
     elif isinstance(field, ma.fields.String):
         one_line = [_one_line] if _ONE_LINE.search(name) else []
         field.validators = [_no_control, *one_line, *field.validators]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from server.accounts.models import Role
 from server.audit.models import AuditEvent
 
-HUGE = 2**63  # one past what SQLite and PostgreSQL store
+HUGE = 2**63  # past what SQLite stores (PostgreSQL ids stop at 2**31 - 1)
 HUGER = 10**30
 
 
