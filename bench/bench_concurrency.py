@@ -105,7 +105,9 @@ def prepare(url: str, env: dict[str, str]) -> dict[str, Any]:
 
 
 class Client(threading.Thread):
-    def __init__(self, n: int, base: str, ids: dict[str, Any], tokens: dict[str, str], stop: float):
+    def __init__(
+        self, n: int, base: str, ids: dict[str, Any], tokens: dict[str, dict[str, str]], stop: float
+    ):
         super().__init__(daemon=True)
         self.rng, self.base, self.ids, self.tokens, self.stop = (
             random.Random(n),
