@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import auth, cli, json_nesting
-from server.api import errors, scope
+from server.api import bounds, errors, scope
 from server.api.routes import register_api
 from server.config import Settings
 from server.couch_safety import check_couchdb_exposure
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
         engine = make_engine(settings.database_url, pool_pre_ping=True)
         app.extensions["engine"] = engine
         session_factory = make_sessionmaker(engine)
+    bounds.init_app(app)  # before any route
     scope.init_app(app, session_factory)
     json_nesting.init_app(app)
     auth.init_app(app)

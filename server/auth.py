@@ -12,7 +12,7 @@ from flask import Flask, current_app, g, request
 from server.accounts.actor import Actor
 from server.accounts.models import User
 from server.accounts.service import Attempt, sign_in, user_for_token
-from server.api.scope import db_session
+from server.api.scope import db_session, request_writes
 from server.errors import Unauthenticated
 
 V = TypeVar("V")
@@ -66,20 +66,31 @@ def client_address() -> str:
 
 def password_sign_in(username: str, password: str, door: str) -> User:
     """Check a password at one of the sign-in doors, throttled; a failure is committed with its
-    audit event although the request is refused. Raises SignInThrottled, Unauthenticated."""
+    audit event although the request is refused. Raises SignInThrottled, Unauthenticated.
+
+    The throttle writes (a failure counted, an account's count cleared): a request that
+    otherwise only reads (the gateway) does it in a writer's transaction of its own, so it
+    waits its turn on SQLite instead of failing "database is locked"."""
     settings = current_app.config["SETTINGS"]
-    session = db_session()
+    own = not request_writes()
+    session = current_app.extensions["session_factory"]() if own else db_session()
     try:
-        return sign_in(
+        user = sign_in(
             session,
             Attempt(username, client_address(), door),
             password,
             limits=settings.sign_in,
             secret_key=settings.secret_key,
         )
+        if own:
+            session.commit()
+        return user
     except Unauthenticated:
         session.commit()  # the failure counts, whatever happens to the request
         raise
+    finally:
+        if own:
+            session.close()
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,17 @@ import datetime as dt
 import json
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    Select,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,11 +74,35 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# The execution option that says how a SQLite transaction begins. Unset, it begins IMMEDIATE
+# (the write lock taken up front: the worker, the CLI, every request that writes); a request
+# that only reads sets it to DEFERRED so readers stay concurrent. PostgreSQL ignores it.
+BEGIN_OPTION = "sqlite_begin"
+DEFERRED = "deferred"
+# How long (ms) a SQLite transaction waits for the write lock before "database is locked".
+WAIT_OPTION = "sqlite_wait_ms"
+WAIT_MS = 30_000
+
+
+def read_only(session: Session) -> None:
+    """Declare that ``session`` will only read: on SQLite its transactions begin deferred."""
+    session.execution_options = session.execution_options.union({BEGIN_OPTION: DEFERRED})
+
+
+def impatient(session: Session, wait_ms: int) -> None:
+    """Make ``session``'s transaction give up ("locked") rather than wait longer than
+    ``wait_ms`` for a lock: SQLite's busy timeout, PostgreSQL's ``lock_timeout``. For writes
+    that may be skipped (a cache), never for ones that must be kept. Call before first use."""
+    session.execution_options = session.execution_options.union({WAIT_OPTION: wait_ms})
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys and real transactions (savepoints work)."""
     kwargs.setdefault("json_serializer", _json_dumps)
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+        kwargs.setdefault("connect_args", {}).setdefault("timeout", WAIT_MS / 1000)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _sqlite_transactions(engine)
@@ -91,7 +125,15 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred BEGIN takes the write lock only at the first write, and SQLite answers a
+        # busy upgrade at once (SQLITE_BUSY, "database is locked") rather than wait, to avoid
+        # deadlock: the busy timeout never applies. So a transaction that may write takes the
+        # lock up front and waits its turn; only transactions declared read-only start deferred.
+        options = connection.get_execution_options()
+        wait_ms = int(options.get(WAIT_OPTION, WAIT_MS))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        deferred = options.get(BEGIN_OPTION) == DEFERRED
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Any]:

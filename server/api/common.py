@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask_smorest import Blueprint
+from flask import request
+from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 
 
@@ -15,7 +16,16 @@ def etag_data(obj: Any) -> dict[str, Any]:
 
 
 def check_etag(blp: Blueprint, obj: Any) -> None:
-    """Refuse with 412 unless If-Match carries the item's current ETag."""
+    """Refuse with 412 unless If-Match carries the item's current ETag. ``If-Match: *`` (any
+    version) would let a client overwrite a change it never saw: it is refused with 428."""
+    if request.if_match.star_tag:
+        abort(
+            428,
+            message=(
+                "If-Match: * 不能防止覆盖他人的修改，请发送 GET 得到的 ETag。 "
+                "If-Match: * does not protect anyone's change: send the ETag you got from GET."
+            ),
+        )
     blp.check_etag(etag_data(obj))
 
 

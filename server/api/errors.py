@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from server.errors import DomainError
 
@@ -60,6 +60,8 @@ def _http(error: HTTPException) -> Any:
     response = _body(status, _HTTP_CODES.get(status, f"http.{status}"), message, errors)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict
+from functools import partial
 from typing import IO, Any
 
 from sqlalchemy import Select
@@ -41,7 +42,7 @@ from server.exports.repository import ExportFilter
 from server.exports.tables import Column, Table, column_notes
 from server.filings.models import Filing, FilingStatus
 from server.reconciliation.models import ReconciliationResult
-from server.reconciliation.service import refresh
+from server.reconciliation.service import Keep, read_current, store
 from server.review.models import DecisionOutcome, ReviewBatch, ReviewDecision
 
 NOTICE = (
@@ -80,15 +81,23 @@ def decided_grade(decision: ReviewDecision | None, filing: Filing) -> str | None
 
 
 def export_results(
-    session: Session, *, actor: Actor, filters: ExportFilter, fmt: str, out: IO[bytes]
+    session: Session,
+    *,
+    actor: Actor,
+    filters: ExportFilter,
+    fmt: str,
+    out: IO[bytes],
+    keep: Keep | None = None,
 ) -> Written:
     """Write the results list of the filings in the actor's scope that the filters choose.
+
+    Results recomputed on the way are handed to ``keep`` (stored in ``session`` without it).
 
     Raises Forbidden (inspectors), NotFound (an unknown batch), ValueError (a bad format).
     """
     actor.require(*REVIEWER_ROLES)
     chosen = repository.filing_ids(session, actor, filters)
-    rows = list(_rows(session, chosen))
+    rows = list(_rows(session, chosen, keep))
     year = f"{filters.year}年" if filters.year else ""
     notes = [
         ("清单 List", f"{year}重点行业企业环保绩效评级结果清单 Performance grading results"),
@@ -104,7 +113,7 @@ def export_results(
     return Written(f"绩效分级结果清单-{stamp}.{fmt}", FORMATS[fmt], len(rows))
 
 
-def _rows(session: Session, chosen: Select[int]) -> Iterator[list[Any]]:
+def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[list[Any]]:
     filings = sorted(
         repository.filings(session, chosen),
         key=lambda f: (f.site.enterprise.county, f.received_on, f.id),
@@ -112,7 +121,10 @@ def _rows(session: Session, chosen: Select[int]) -> Iterator[list[Any]]:
     decisions = repository.confirmed_decisions(session, chosen)
     visited = repository.visited(session, chosen)
     # One load of every filing's evidence: only those whose evidence changed are recomputed.
-    results = refresh(session, [filing.id for filing in filings])
+    current = read_current(session, [filing.id for filing in filings])
+    if current.pending:
+        (keep or partial(store, session))(current.pending)
+    results = current.results
     places = {(filing.site.enterprise.city, filing.year) for filing in filings}
     batch_of = _batch_names(repository.batches(session, places))
     for number, filing in enumerate(filings, start=1):

@@ -3,7 +3,8 @@
 The CSV is UTF-8 with a byte-order mark, so Excel and WPS open the Chinese correctly; the XLSX
 is written in openpyxl's write-only mode, so a city's 5,000 plants stream to the file row by
 row. Text that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) stays text:
-in the XLSX the cell is typed as a string, in the CSV it gets a leading apostrophe.
+in the XLSX the cell is typed as a string, in the CSV it gets a leading apostrophe. Control
+characters an XLSX cannot hold (from a tablet's text, say) are replaced, never a failed export.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import IO, Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -88,9 +90,17 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
+def clean_text(value: str) -> str:
+    """``value`` without the control characters an XLSX cannot hold (XML 1.0 forbids them;
+    openpyxl raises): each becomes U+FFFD, so the reader sees something was there."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+
+
 def _cell(
     sheet: Any, value: Any, *, bold: bool = False, text: bool = False, wrap: bool = False
 ) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = clean_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # openpyxl would otherwise store it as a formula

@@ -13,7 +13,7 @@ import requests
 from flask import Blueprint, Flask, Response, current_app, request, stream_with_context
 
 from server.accounts.models import Role
-from server.api.scope import couch_client, db_session
+from server.api.scope import couch_client, db_session, end_reads, reads
 from server.auth import public
 from server.config import instance_path
 from server.errors import Unauthenticated
@@ -65,6 +65,7 @@ def server_root() -> Response:
         gateway_user(db_session())
     except Unauthenticated as exc:
         return _couch_error(401, "unauthorized", exc.message)
+    end_reads()  # no SQL transaction stays open while CouchDB answers
     try:
         info = couch().server_info()
     except CouchError:
@@ -78,11 +79,13 @@ _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 @blp.route("/<path:target>", methods=_METHODS, merge_slashes=False, strict_slashes=False)
 @public  # the gateway authenticates itself: it also takes basic auth, which PouchDB sends
+@reads  # SQL only authenticates; CouchDB takes the writes
 def gateway(target: str) -> Response:
     try:
         user = gateway_user(db_session())
     except Unauthenticated as exc:
         return _couch_error(401, "unauthorized", exc.message)
+    end_reads()  # no SQL transaction stays open while CouchDB answers
     try:
         # The path as the client sent it, checked before anything is decided: the URL sent
         # on to CouchDB is built only from the segments split_path() returns.

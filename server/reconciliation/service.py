@@ -2,6 +2,9 @@
 
 ``current_result(session, filing_id)`` returns the stored ``ReconciliationResult``, recomputing
 it first when the evidence changed since (its fingerprint differs) — so a read is never stale.
+Storing what was recomputed is a cache: a reader hands it to ``keep`` (which may skip it when
+the database is busy) and never fails because it could not be written; the worker and the CLI
+store in their own transaction (``refresh``).
 ``result.result`` is a JSON object:
 
     {
@@ -45,10 +48,12 @@ where ``Step`` is ``{"code", "message_zh", "message_en", "data"}``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.accounts.actor import REVIEWER_ROLES, Actor
@@ -71,24 +76,43 @@ from server.reconciliation.models import (
 from server.registry.models import CemsPoint, Enterprise, Site
 
 
-def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
-    """Recompute the filings of ``ids`` whose fingerprint changed; returns how many."""
+@dataclass
+class _Computed:
+    """A result computed from the evidence as read, not stored yet; ``previous`` is the stored
+    fingerprint it replaces (None: there was none), so it is stored only if still unchanged."""
+
+    filing_id: int
+    previous: str | None
+    values: dict[str, Any]
+
+    def transient(self) -> ReconciliationResult:
+        return ReconciliationResult(filing_id=self.filing_id, **self.values)
+
+
+@dataclass
+class Current:
+    """Every asked filing's current result: stored, or computed just now (``pending``)."""
+
+    results: dict[int, ReconciliationResult] = field(default_factory=dict)
+    pending: list[_Computed] = field(default_factory=list)
+
+
+def _compute_chunk(session: Session, ids: list[int], day: dt.date, current: Current) -> None:
     loaded = load_inputs(session, ids, on=day)
-    known: dict[int, str] = {
-        filing_id: fingerprint
-        for filing_id, fingerprint in session.execute(
-            select(ReconciliationResult.filing_id, ReconciliationResult.fingerprint).where(
-                ReconciliationResult.filing_id.in_(loaded)
-            )
+    stored = {
+        r.filing_id: r
+        for r in session.scalars(
+            select(ReconciliationResult)
+            .where(ReconciliationResult.filing_id.in_(loaded))
+            .execution_options(populate_existing=True)
         )
     }
     now = utcnow()
-    fresh: list[dict[str, Any]] = []
-    computed = 0
     for filing_id, (inputs, fingerprint) in loaded.items():
-        if known.get(filing_id) == fingerprint:
+        old = stored.get(filing_id)
+        if old is not None and old.fingerprint == fingerprint:
+            current.results[filing_id] = old
             continue
-        computed += 1
         result = compute(inputs)
         result["computed_at"] = iso(now)
         result["fingerprint"] = fingerprint
@@ -100,27 +124,84 @@ def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
             "needs_new_visit": result["needs_new_visit"],
             "result": result,
         }
-        if filing_id in known:
-            session.execute(
-                update(ReconciliationResult)
-                .where(ReconciliationResult.filing_id == filing_id)
-                .values(**values)
+        computed = _Computed(filing_id, old.fingerprint if old is not None else None, values)
+        current.pending.append(computed)
+        current.results[filing_id] = computed.transient()
+
+
+def read_current(
+    session: Session, filing_ids: Iterable[int], *, on: dt.date | None = None
+) -> Current:
+    """The current result of each filing without writing anything: the stored one when its
+    evidence is unchanged, else computed now (in ``pending``, for :func:`store` to keep)."""
+    day = on or china_today()
+    ids = sorted(set(filing_ids))
+    current = Current()
+    for start in range(0, len(ids), CHUNK):
+        _compute_chunk(session, ids[start : start + CHUNK], day, current)
+    return current
+
+
+def store(session: Session, pending: Iterable[_Computed]) -> int:
+    """Keep computed results, each with an audit event. A result someone else stored since it
+    was read (another request, the worker) is skipped: its stored fingerprint changed, or its
+    row appeared. Returns how many were kept."""
+    kept: list[_Computed] = []
+    fresh: dict[int, _Computed] = {}
+    for computed in pending:
+        if computed.previous is None:
+            fresh[computed.filing_id] = computed
+            continue
+        changed = session.execute(
+            update(ReconciliationResult)
+            .where(
+                ReconciliationResult.filing_id == computed.filing_id,
+                ReconciliationResult.fingerprint == computed.previous,
             )
-        else:
-            fresh.append({"filing_id": filing_id, **values})
+            .values(**computed.values)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount:  # type: ignore[attr-defined]
+            kept.append(computed)
+    if fresh:
+        inserted = _insert_new(session, [{"filing_id": k, **c.values} for k, c in fresh.items()])
+        kept.extend(fresh[filing_id] for filing_id in sorted(inserted))
+    for computed in kept:
+        values = computed.values
         record(
             session,
             actor_id=None,
             action="reconciliation.computed",
             subject_type="filing",
-            subject_id=filing_id,
+            subject_id=computed.filing_id,
             data={k: values[k] for k in ("fingerprint", "supported_grade", "confirmed")}
-            | {"needs_new_visit": result["needs_new_visit"]},
+            | {"needs_new_visit": values["needs_new_visit"]},
         )
-    if fresh:
-        session.execute(insert(ReconciliationResult), fresh)
     session.flush()  # the audit events; the request scope or the worker's batch commits
-    return computed
+    return len(kept)
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[int]:
+    """Insert the rows no one has inserted meanwhile; the filing ids inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(ReconciliationResult)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(ReconciliationResult)
+    else:  # pragma: no cover - the two engines the project runs on
+        session.execute(insert(ReconciliationResult), rows)
+        return {row["filing_id"] for row in rows}
+    statement = statement.on_conflict_do_nothing(
+        index_elements=[ReconciliationResult.filing_id]
+    ).returning(ReconciliationResult.filing_id)
+    return set(session.scalars(statement, rows))
+
+
+def _refresh_chunk(session: Session, ids: list[int], day: dt.date) -> int:
+    """Recompute the filings of ``ids`` whose fingerprint changed and store them; how many."""
+    current = Current()
+    _compute_chunk(session, ids, day, current)
+    return store(session, current.pending)
 
 
 def refresh_all(session: Session, filing_ids: Iterable[int], *, on: dt.date | None = None) -> int:
@@ -153,16 +234,34 @@ def refresh(
     }
 
 
-def current_result(session: Session, filing_id: int) -> ReconciliationResult | None:
-    """The filing's result, recomputed first when its evidence changed; None: no such filing."""
-    return refresh(session, [filing_id]).get(filing_id)
+# How a reader keeps what it computed: given the pending results, store them somewhere (the
+# request scope does it in a short transaction of its own, skipped if the database is busy).
+Keep = Callable[[list[_Computed]], object]
 
 
-def reconciliation_for(session: Session, *, actor: Actor, filing_id: int) -> ReconciliationResult:
+def current_result(
+    session: Session, filing_id: int, *, keep: Keep | None = None
+) -> ReconciliationResult | None:
+    """The filing's result, computed first when its evidence changed; None: no such filing.
+
+    Without ``keep`` a newly computed result is stored in ``session`` (a writer's path); a
+    reader passes ``keep`` and never writes in its own transaction."""
+    current = read_current(session, [filing_id])
+    if current.pending:
+        if keep is None:
+            store(session, current.pending)
+        else:
+            keep(current.pending)
+    return current.results.get(filing_id)
+
+
+def reconciliation_for(
+    session: Session, *, actor: Actor, filing_id: int, keep: Keep | None = None
+) -> ReconciliationResult:
     """The current result for a reviewer in scope. Raises Forbidden, NotFound."""
     actor.require(*REVIEWER_ROLES)
     filing = get_filing(session, actor, filing_id)  # NotFound outside the actor's county
-    result = current_result(session, filing.id)
+    result = current_result(session, filing.id, keep=keep)
     assert result is not None  # the filing exists
     return result
 
@@ -227,12 +326,14 @@ def production_series(session: Session, assignment_id: int) -> dict[str, Any]:
     return {"window_start": iso(start), "window_end": iso(end), "flow": flow, "power": power}
 
 
-def production_for(session: Session, *, actor: Actor, assignment_id: int) -> dict[str, Any]:
+def production_for(
+    session: Session, *, actor: Actor, assignment_id: int, keep: Keep | None = None
+) -> dict[str, Any]:
     """A visit's production verdict (from the filing's current result) and its data series.
     Raises Forbidden, NotFound."""
     actor.require(*REVIEWER_ROLES)
     assignment = get_assignment(session, actor, assignment_id)
-    result = reconciliation_for(session, actor=actor, filing_id=assignment.filing_id)
+    result = reconciliation_for(session, actor=actor, filing_id=assignment.filing_id, keep=keep)
     visit = next((v for v in result.result["visits"] if v["assignment_id"] == assignment.id), None)
     return {
         "assignment_id": assignment.id,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from media.phash import NEAR_DUPLICATE_DISTANCE
 from server.accounts.actor import Actor
 from server.accounts.models import User
+from server.api.scope import keep_results
 from server.assignments.models import Assignment, AssignmentMember
 from server.assignments.repository import scoped_assignments
 from server.evidence import repository as evidence_repository
@@ -122,7 +123,7 @@ def build_dossier(session: Session, actor: Actor, filing_id: int) -> Dossier:
     """The dossier of a filing in the actor's scope. Raises NotFound (also another county's)."""
     filing = get_filing(session, actor, filing_id)
     state = review_state(session, filing)
-    result = current_result(session, filing.id)
+    result = current_result(session, filing.id, keep=keep_results)  # a page never writes it
     assignments = list(
         session.scalars(
             scoped_assignments(actor)

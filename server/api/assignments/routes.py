@@ -67,9 +67,10 @@ class AssignmentItem(MethodView):
         session = db_session()
         assignment = repository.get_assignment(session, actor, assignment_id)
         check_etag(blp, assignment)
-        assignment = service.update_assignment(
-            session, actor=actor, assignment=assignment, changes=changes
-        )
+        if changes:  # an empty PATCH changes nothing: no new version, no audit event
+            assignment = service.update_assignment(
+                session, actor=actor, assignment=assignment, changes=changes
+            )
         set_etag(blp, assignment)
         return assignment
 

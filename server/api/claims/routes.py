@@ -56,6 +56,7 @@ class ClaimItem(MethodView):
         session = db_session()
         claim = repository.get_claim(session, actor, claim_id)
         check_etag(blp, claim)
-        claim = service.update_claim(session, actor=actor, claim=claim, changes=changes)
+        if changes:  # an empty PATCH changes nothing: no new version, no audit event
+            claim = service.update_claim(session, actor=actor, claim=claim, changes=changes)
         set_etag(blp, claim)
         return claim

@@ -76,8 +76,9 @@ class EnterpriseItem(MethodView):
         session = db_session()
         enterprise = repository.get_enterprise(session, actor, enterprise_id)
         check_etag(blp, enterprise)
-        enterprise = service.update_enterprise(
-            session, actor=actor, enterprise=enterprise, changes=changes
-        )
+        if changes:  # an empty PATCH changes nothing: no new version, no audit event
+            enterprise = service.update_enterprise(
+                session, actor=actor, enterprise=enterprise, changes=changes
+            )
         set_etag(blp, enterprise)
         return enterprise

@@ -25,7 +25,7 @@ from server.api.exports.schemas import (
     PhotoMapQuerySchema,
 )
 from server.api.photos.routes import media_store
-from server.api.scope import db_session
+from server.api.scope import db_session, keep_results, writes
 from server.auth import current_actor
 from server.exports.disclosure import export_disclosure
 from server.exports.files import XLSX, Written
@@ -68,11 +68,18 @@ def _send(stream: IO[bytes], written: Written, *, attachment: bool = True) -> Re
     return response
 
 
-def _list(export: Callable[..., Written], query: dict[str, Any], fmt: str) -> Response:
+def _list(
+    export: Callable[..., Written], query: dict[str, Any], fmt: str, **extra: Any
+) -> Response:
     stream = _temporary()
     try:
         written = export(
-            db_session(), actor=current_actor(), filters=ExportFilter(**query), fmt=fmt, out=stream
+            db_session(),
+            actor=current_actor(),
+            filters=ExportFilter(**query),
+            fmt=fmt,
+            out=stream,
+            **extra,
         )
     except BaseException:
         stream.close()
@@ -87,7 +94,7 @@ class ResultsXlsx(MethodView):
     @blp.alt_response(403, description=_FORBIDDEN)
     def get(self, query):
         """The results list (绩效分级结果清单) as XLSX: one row per filing in your scope"""
-        return _list(export_results, query, "xlsx")
+        return _list(export_results, query, "xlsx", keep=keep_results)
 
 
 @blp.route("/exports/results.csv")
@@ -97,7 +104,7 @@ class ResultsCsv(MethodView):
     @blp.alt_response(403, description=_FORBIDDEN)
     def get(self, query):
         """The results list as CSV (UTF-8 with BOM, so Excel shows the Chinese)"""
-        return _list(export_results, query, "csv")
+        return _list(export_results, query, "csv", keep=keep_results)
 
 
 @blp.route("/exports/disclosure.xlsx")
@@ -141,6 +148,7 @@ class PhotosGeojson(MethodView):
 
 @blp.route("/filings/<int:filing_id>/evidence-package")
 class EvidencePackage(MethodView):
+    @writes  # each original copied is a custody event, the package an audit event
     @blp.response(200, ZIP_BODY, content_type=_ZIP, headers=PACKAGE_HEADERS)
     @blp.alt_response(403, description=_FORBIDDEN)
     @blp.alt_response(404, description="no such filing in your county")

@@ -75,6 +75,7 @@ class FilingItem(MethodView):
         session = db_session()
         filing = repository.get_filing(session, actor, filing_id)
         check_etag(blp, filing)
-        filing = service.update_filing(session, actor=actor, filing=filing, changes=changes)
+        if changes:  # an empty PATCH changes nothing: no new version, no audit event
+            filing = service.update_filing(session, actor=actor, filing=filing, changes=changes)
         set_etag(blp, filing)
         return filing

@@ -23,7 +23,7 @@ from server.api.photos.schemas import (
     ReevaluateSchema,
     ReevaluationSchema,
 )
-from server.api.scope import db_session
+from server.api.scope import db_session, writes
 from server.auth import current_actor
 from server.evidence import access, repository
 from server.evidence.models import Photo
@@ -164,6 +164,7 @@ class PhotoThumbnail(MethodView):
 
 @blp.route("/<int:photo_id>/preview")
 class PhotoPreview(MethodView):
+    @writes  # each preview served is a custody event
     @blp.response(200, _BINARY, content_type="image/jpeg", headers=_PICTURE_HEADERS)
     @blp.alt_response(304, description="If-None-Match holds the current ETag")
     def get(self, photo_id: int):
@@ -173,6 +174,7 @@ class PhotoPreview(MethodView):
 
 @blp.route("/<int:photo_id>/original")
 class PhotoOriginal(MethodView):
+    @writes  # recorded in custody and the audit log
     @blp.arguments(OriginalQuerySchema, location="query")
     @blp.response(
         200,

@@ -17,7 +17,7 @@ from server.api.reconciliation.schemas import (
     ReconciliationSchema,
     TypicalFlowSchema,
 )
-from server.api.scope import db_session
+from server.api.scope import db_session, keep_results
 from server.auth import current_actor
 from server.reconciliation import imports, service
 from server.reconciliation.imports import MAX_IMPORT_BYTES
@@ -36,7 +36,7 @@ class Reconciliation(MethodView):
     def get(self, filing_id: int):
         """Every claimed indicator verified, contradicted or unverifiable, with its evidence"""
         return service.reconciliation_for(
-            db_session(), actor=current_actor(), filing_id=filing_id
+            db_session(), actor=current_actor(), filing_id=filing_id, keep=keep_results
         ).result
 
 
@@ -46,7 +46,7 @@ class Grade(MethodView):
     def get(self, filing_id: int):
         """The grade the evidence supports, with the explanation and the alert obligations"""
         return service.reconciliation_for(
-            db_session(), actor=current_actor(), filing_id=filing_id
+            db_session(), actor=current_actor(), filing_id=filing_id, keep=keep_results
         ).result
 
 
@@ -64,7 +64,7 @@ class Production(MethodView):
     def get(self, assignment_id: int):
         """Normal production during a visit: the verdict, its reasons, flow and power series"""
         return service.production_for(
-            db_session(), actor=current_actor(), assignment_id=assignment_id
+            db_session(), actor=current_actor(), assignment_id=assignment_id, keep=keep_results
         )
 
 

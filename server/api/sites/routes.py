@@ -74,6 +74,7 @@ class SiteItem(MethodView):
         session = db_session()
         site = repository.get_site(session, actor, site_id)
         check_etag(blp, site)
-        site = service.update_site(session, actor=actor, site=site, changes=changes)
+        if changes:  # an empty PATCH changes nothing: no new version, no audit event
+            site = service.update_site(session, actor=actor, site=site, changes=changes)
         set_etag(blp, site)
         return site

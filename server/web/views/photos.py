@@ -8,7 +8,7 @@ from flask import Response, render_template, send_file
 
 from media import PREVIEW, THUMBNAIL
 from server.api.photos.routes import media_store, picture_response
-from server.api.scope import db_session
+from server.api.scope import db_session, writes
 from server.auth import current_actor
 from server.evidence import access
 from server.web import i18n
@@ -38,11 +38,13 @@ def thumbnail(photo_id: int) -> Response:
 
 
 @page("/photos/<int:photo_id>/preview.jpg")
+@writes  # each preview served is a custody event
 def preview(photo_id: int) -> Response:
     return picture_response(photo_id, PREVIEW)
 
 
 @page("/photos/<int:photo_id>/original")
+@writes  # recorded in custody and the audit log
 def original(photo_id: int) -> Response:
     """The original bytes (recorded in custody and the audit log; never cached)."""
     opened, handle = access.open_original(
