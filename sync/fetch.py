@@ -66,7 +66,9 @@ class Fetched:
     interruption: str | None = None
     losers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     photos: dict[str, PreparedPhoto] = field(default_factory=dict)
-    failures: dict[str, CouchError] = field(default_factory=dict)  # CouchDB refused (4xx)
+    # What stopped one document (CouchDB refused it, its photo could not be stored): retried,
+    # then quarantined, like any document that fails when applied.
+    failures: dict[str, Exception] = field(default_factory=dict)
 
 
 def position(sessions: sessionmaker[Session], db: str) -> Position:
@@ -127,7 +129,10 @@ class Fetcher:
                     break
                 fetched.failures[change["id"]] = exc
         for doc_id, running in preparing.items():
-            fetched.photos[doc_id] = running.result()
+            try:
+                fetched.photos[doc_id] = running.result()
+            except Exception as exc:  # the media store failed (disk, integrity): retried
+                fetched.failures[doc_id] = exc
         return fetched
 
     def _fetch_one(

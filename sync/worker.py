@@ -1,21 +1,37 @@
 """The sync worker: reads each inspector database's ``_changes`` from its SQL checkpoint,
 ingests through the domain services, and commits rows and checkpoint in one transaction.
 
+Each batch is worked in two stages. **Fetch** (sync.fetch), with no SQL transaction open: the
+feed page, conflict leaves, attachment bytes, and every photo decoded, read and stored in the
+media store. **Apply**: one unit of work (the batch's ``BatchContext``) owns every row the
+batch writes — inspections, revisions, photos, custody, audit events, ingested revisions,
+outbox — then one short commit with the checkpoint. No lock is held across a network call or a
+decode.
+
 - ``seq`` is opaque: stored and sent back, never compared.
 - Idempotent on (document id, revision): a replayed change is skipped.
 - A revision that raises is retried on later passes, at most ``max_attempts`` times, then
   quarantined with its reason and answered; it never blocks the database's feed for good.
 - Design documents are skipped; deletions are recorded, not dropped.
 - The first pass over a database starts at the beginning of its feed, never at ``now``.
-- Several workers may run: each database's checkpoint row is locked while a batch is processed
-  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a database is worked by one worker at a time.
+- Several workers may run: each database's checkpoint row is locked while a batch is applied
+  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and a batch is applied only if the checkpoint is
+  still where its page was read from; otherwise another worker got there first, and the page
+  is dropped (its photos, content-addressed, are already in the store under their names).
+- A database error (a lock, a lost connection, a failed commit) loses nothing: nothing of the
+  batch was committed, so it is fetched and applied again on a later pass. ``run_once`` logs it
+  and goes on; the loop in ``sync.__main__`` backs off while they last.
+- An idle pass writes nothing: a database with no changes is not touched; the heartbeat
+  (``server.syncstate.heartbeat``) is written at most every ``heartbeat_every`` seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
+import os
+import socket
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +49,7 @@ from server.inspections.ingest import (
     withdraw,
 )
 from server.reconciliation.service import refresh_for_assignments
+from server.syncstate.heartbeat import beat
 from server.syncstate.models import (
     IngestedRevision,
     OutboxDocument,
@@ -43,30 +60,22 @@ from sync import outbox
 from sync.assignments import push_assignments
 from sync.contract import db_name, db_owner
 from sync.couch import CouchClient, CouchError
+from sync.fetch import (
+    Fetched,
+    Fetcher,
+    already_ingested,
+    position,
+    revision_key,
+    winning_rev,
+)
 from sync.provision import ensure_inspector_db
 
 log = logging.getLogger("sync.worker")
 
+__all__ = ["PassReport", "Worker", "revision_key", "winning_rev"]
 
-def winning_rev(change: dict[str, Any]) -> str:
-    doc = change.get("doc") or {}
-    rev = doc.get("_rev")
-    return rev if isinstance(rev, str) else str(change["changes"][0]["rev"])
-
-
-def revision_key(change: dict[str, Any]) -> str:
-    """What idempotency is keyed on: the winning revision, and when the document has several
-    leaves (a conflict), a digest of all of them, so a conflict arriving after its winner was
-    ingested is still seen."""
-    winner = winning_rev(change)
-    leaves = sorted(c["rev"] for c in change.get("changes", []))
-    if len(leaves) <= 1:
-        return winner
-    return f"{winner}|{hashlib.sha256(','.join(leaves).encode()).hexdigest()[:16]}"
-
-
-class Interrupted(Exception):
-    """CouchDB stopped answering mid-batch: keep what is done, try again later."""
+# Seconds between heartbeats: the only write an idle worker makes.
+HEARTBEAT_EVERY = 30.0
 
 
 @dataclass
@@ -79,6 +88,13 @@ class PassReport:
     pushed: int = 0
     feedback_written: int = 0
     reconciled: int = 0
+    database_errors: list[str] = field(default_factory=list)  # retried on a later pass
+    backlogs: dict[str, int | None] = field(default_factory=dict)  # per database, after it
+
+    @property
+    def backlog(self) -> int | None:
+        values = list(self.backlogs.values())
+        return None if any(v is None for v in values) else sum(v for v in values if v)
 
 
 class Worker:
@@ -90,20 +106,27 @@ class Worker:
         *,
         batch_size: int = 100,
         max_attempts: int = 5,
+        name: str = "worker",
+        heartbeat_every: float = HEARTBEAT_EVERY,
     ) -> None:
         self.sessions, self.couch, self.store = sessions, couch, store
         self.batch_size, self.max_attempts = batch_size, max_attempts
+        self.name, self.heartbeat_every = name, heartbeat_every
         self.batches_per_pass = 20
         self._provisioned: set[int] = set()
+        self._fetcher = Fetcher(couch, store)
         # The next page of a feed is read while the current one is processed.
         self._reader = couch.clone()
         self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
         self._prefetched: dict[str, tuple[str | None, Future[dict[str, Any]]]] = {}
         # Visits whose evidence arrived: their filings are reconciled again once per pass.
         self._touched: set[int] = set()
+        self._last_beat: float | None = None  # monotonic time of the last heartbeat written
+        self._last_error: str | None = None
 
     def close(self) -> None:
         self._prefetcher.shutdown(wait=True, cancel_futures=True)
+        self._fetcher.close()
         self._reader.close()
 
     def _read_feed(self, db: str, since: str | None) -> dict[str, Any]:
@@ -137,17 +160,26 @@ class Worker:
     # --- one pass over everything ------------------------------------------------------------
 
     def run_once(self) -> PassReport:
+        """One pass over every inspector database. CouchDB and database errors are logged and
+        reported, never raised: what failed is retried on the next pass, nothing is lost."""
         report = PassReport()
-        with self.sessions() as session:
-            report.pushed = push_assignments(session)
-            session.commit()
-            inspectors = list(
-                session.scalars(
-                    select(User.id)
-                    .where(User.role == Role.inspector, User.active.is_(True))
-                    .order_by(User.id)
+        try:
+            with self.sessions() as session:
+                report.pushed = push_assignments(session)
+                session.commit()
+                inspectors = list(
+                    session.scalars(
+                        select(User.id)
+                        .where(User.role == Role.inspector, User.active.is_(True))
+                        .order_by(User.id)
+                    )
                 )
-            )
+        except SQLAlchemyError as exc:
+            self._database_error(report, "assignments", exc)
+            inspectors = []
+        except CouchError as exc:
+            report.interrupted.append(f"assignments: {exc}")
+            inspectors = []
         for user_id in inspectors:
             report.databases += 1
             try:
@@ -155,15 +187,47 @@ class Worker:
                 for _ in range(self.batches_per_pass):  # drain a backlog, but stay fair
                     if not self.process_db(db_name(user_id), report):
                         break
-            except (CouchError, Interrupted) as exc:
+            except CouchError as exc:
                 report.interrupted.append(f"{db_name(user_id)}: {exc}")
                 log.warning("sync of %s interrupted: %s", db_name(user_id), exc)
+            except SQLAlchemyError as exc:
+                self._database_error(report, db_name(user_id), exc)
         report.reconciled = self._reconcile()
         try:
             report.feedback_written = outbox.flush(self.sessions, self.couch)
         except CouchError as exc:
             report.interrupted.append(f"outbox: {exc}")
+        except SQLAlchemyError as exc:
+            self._database_error(report, "outbox", exc)
+        self._heartbeat(report)
         return report
+
+    def _database_error(self, report: PassReport, where: str, exc: SQLAlchemyError) -> None:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        report.database_errors.append(f"{where}: {reason}")
+        self._last_error = f"{where}: {reason}"
+        log.warning("database error in %s, retried on the next pass: %s", where, reason)
+
+    def _heartbeat(self, report: PassReport) -> None:
+        """At most every ``heartbeat_every`` s: this worker is alive, with its backlog."""
+        now = time.monotonic()
+        if self._last_beat is not None and now - self._last_beat < self.heartbeat_every:
+            return
+        try:
+            with self.sessions() as session:
+                beat(
+                    session,
+                    name=self.name,
+                    backlog=report.backlog,
+                    pid=os.getpid(),
+                    host=socket.gethostname()[:120],
+                    error=self._last_error,
+                )
+                session.commit()
+        except SQLAlchemyError as exc:
+            log.warning("heartbeat not written (retried next pass): %s", exc)
+            return
+        self._last_beat, self._last_error = now, None
 
     def _reconcile(self) -> int:
         """Recompute the filings whose visits got new evidence in this pass. A failure here
@@ -188,28 +252,66 @@ class Worker:
     # --- one database ------------------------------------------------------------------------
 
     def process_db(self, db: str, report: PassReport) -> bool:
-        """Process one batch of ``db``'s feed; True when the batch was full (more may wait)."""
+        """Fetch then apply one batch of ``db``'s feed; True when the batch was full (more may
+        wait). Raises CouchError (the feed could not be read) and SQLAlchemyError (nothing of
+        the batch committed: it is fetched again next time)."""
         owner = db_owner(db)
         assert owner is not None
+        fetched = self.fetch(db)
+        full = len(fetched.feed.get("results", [])) >= self.batch_size
+        if not fetched.changes and fetched.complete:
+            # Nothing new: write nothing, unless the checkpoint has yet to say so.
+            pending = fetched.feed.get("pending")
+            backlog = pending if isinstance(pending, int) else 0
+            report.backlogs[db] = backlog
+            if fetched.position.exists and fetched.position.backlog == backlog:
+                return False
+        tally = self.apply(fetched, owner)
+        if tally is None:
+            return False  # another worker holds or moved this database: its turn
+        self._touched.update(
+            aid
+            for change in fetched.changes
+            if isinstance(aid := (change.get("doc") or {}).get("assignment_id"), int)
+        )
+        report.processed += tally.processed
+        report.skipped += tally.skipped
+        report.quarantined += tally.quarantined
+        report.interrupted += tally.interrupted
+        report.backlogs[db] = tally.backlogs.get(db)
+        if not fetched.complete:
+            log.warning("sync of %s interrupted: %s", db, fetched.interruption)
+            return False  # what arrived is kept; the rest waits for the next pass
+        return full
+
+    def fetch(self, db: str) -> Fetched:
+        """The fetch stage: no SQL transaction is open while CouchDB or a photo is waited on."""
+        at = position(self.sessions, db)
+        feed = self._read_feed(db, at.seq)
+        changes: list[dict[str, Any]] = list(feed.get("results", []))
+        fetched = Fetched(db, at, feed, changes)
+        return self._fetcher.complete(fetched, already_ingested(self.sessions, db, changes))
+
+    def apply(self, fetched: Fetched, owner: int) -> PassReport | None:
+        """The apply stage: every row of the batch and the checkpoint, one short commit.
+        None when another worker holds the database or moved its checkpoint meanwhile."""
+        db, tally = fetched.db, PassReport()
         with self.sessions() as session:
-            checkpoint = self._lock_checkpoint(session, db, owner)
+            checkpoint = self._lock_checkpoint(session, fetched)
             if checkpoint is None:
-                return False  # another worker holds this database right now
-            feed = self._read_feed(db, checkpoint.seq)
-            results: list[dict[str, Any]] = feed.get("results", [])
-            tally = PassReport()
+                return None
             try:
-                last_seq = self._batch(session, db, owner, feed, tally, isolate=False)
+                last_seq = self._batch(session, owner, fetched, tally, isolate=False)
                 session.flush()  # the whole batch in one go
             except SQLAlchemyError:
                 # One document's rows broke the batch's flush: redo the batch a document at a
                 # time, each in a savepoint, so only that one is retried or quarantined.
                 session.rollback()
-                checkpoint = self._lock_checkpoint(session, db, owner)
+                checkpoint = self._lock_checkpoint(session, fetched)
                 if checkpoint is None:
-                    return False
+                    return None
                 tally = PassReport()
-                last_seq = self._batch(session, db, owner, feed, tally, isolate=True)
+                last_seq = self._batch(session, owner, fetched, tally, isolate=True)
             now = dt.datetime.now(dt.UTC)
             if last_seq is not None:
                 checkpoint.seq = last_seq if isinstance(last_seq, str) else str(last_seq)
@@ -217,36 +319,45 @@ class Worker:
             checkpoint.checked_at = now
             # CouchDB 3 reports how many changes remain; PouchDB Server does not. Without it, a
             # batch that was not full means the feed is drained; a full one says "unknown".
-            pending = feed.get("pending")
+            results = fetched.feed.get("results", [])
+            pending = fetched.feed.get("pending")
             if isinstance(pending, int):
                 checkpoint.backlog = pending
             else:
                 checkpoint.backlog = 0 if len(results) < self.batch_size else None
+            tally.backlogs[db] = checkpoint.backlog
             session.commit()  # rows, retries, quarantine, outbox and checkpoint together
-        self._touched.update(
-            aid
-            for change in results
-            if isinstance(aid := (change.get("doc") or {}).get("assignment_id"), int)
-        )
-        report.processed += tally.processed
-        report.skipped += tally.skipped
-        report.quarantined += tally.quarantined
-        report.interrupted += tally.interrupted
-        return len(results) >= self.batch_size
+        return tally
+
+    def _lock_checkpoint(self, session: Session, fetched: Fetched) -> SyncCheckpoint | None:
+        """The database's checkpoint, locked; None when another worker holds it or has moved
+        it since the page was read (this page is then not ours to apply)."""
+        db = fetched.db
+        query = select(SyncCheckpoint).where(SyncCheckpoint.db_name == db)
+        checkpoint = session.scalar(query.with_for_update(skip_locked=True))
+        if checkpoint is not None:
+            return checkpoint if checkpoint.seq == fetched.position.seq else None
+        if fetched.position.exists or session.get(SyncCheckpoint, db) is not None:
+            return None  # exists, locked by another worker
+        owner = db_owner(db)
+        assert owner is not None
+        checkpoint = SyncCheckpoint(db_name=db, user_id=owner, seq=None)
+        session.add(checkpoint)
+        session.flush()
+        return checkpoint
 
     def _batch(
         self,
         session: Session,
-        db: str,
         owner: int,
-        feed: dict[str, Any],
+        fetched: Fetched,
         report: PassReport,
         *,
         isolate: bool,
     ) -> Any:
         """Apply the batch's changes in order; returns the seq to checkpoint (None: none)."""
-        results: list[dict[str, Any]] = feed.get("results", [])
-        ids = [change["id"] for change in results]
+        db, changes = fetched.db, fetched.changes
+        ids = [change["id"] for change in changes]
         batch = BatchContext(session, ids, bulk=not isolate)
         seen: set[tuple[str, str]] = {
             (doc_id, rev)
@@ -257,14 +368,14 @@ class Worker:
             )
         }
         last_seq: Any = None
-        try:
-            for change in results:
-                if not self._handle(session, db, owner, change, report, batch, seen, isolate):
-                    break
-                last_seq = change["seq"]
-            else:
-                last_seq = feed.get("last_seq", last_seq)
-        except Interrupted:
+        for change in changes:
+            if not self._handle(session, owner, change, fetched, report, batch, seen, isolate):
+                break
+            last_seq = change["seq"]
+        else:
+            if fetched.complete:
+                last_seq = fetched.feed.get("last_seq", last_seq)
+        if not fetched.complete:
             report.interrupted.append(db)
         # The new inspections and the bookkeeping rows of the whole batch, a statement a table.
         batch.write_new_inspections()
@@ -274,31 +385,19 @@ class Worker:
             session.execute(insert(OutboxDocument), batch.outbox)
         return last_seq
 
-    def _lock_checkpoint(self, session: Session, db: str, owner: int) -> SyncCheckpoint | None:
-        query = select(SyncCheckpoint).where(SyncCheckpoint.db_name == db)
-        checkpoint = session.scalar(query.with_for_update(skip_locked=True))
-        if checkpoint is not None:
-            return checkpoint
-        if session.get(SyncCheckpoint, db) is not None:
-            return None  # exists, locked by another worker
-        checkpoint = SyncCheckpoint(db_name=db, user_id=owner, seq=None)
-        session.add(checkpoint)
-        session.flush()
-        return checkpoint
-
     def _handle(
         self,
         session: Session,
-        db: str,
         owner: int,
         change: dict[str, Any],
+        fetched: Fetched,
         report: PassReport,
         batch: BatchContext,
         seen: set[tuple[str, str]],
         isolate: bool,
     ) -> bool:
         """Apply one change; False stops the batch here (it will be retried next pass)."""
-        doc_id: str = change["id"]
+        db, doc_id = fetched.db, change["id"]
         rev = revision_key(change)
         if doc_id.startswith("_design/") or (doc_id, rev) in seen:
             report.skipped += 1
@@ -308,16 +407,14 @@ class Worker:
             return True
         feedback: Feedback | None
         try:
+            if doc_id in fetched.failures:
+                raise fetched.failures[doc_id]  # CouchDB refused what this document needs
             if isolate:
                 with session.begin_nested():
-                    feedback = self._apply(session, db, owner, change, batch)
+                    feedback = self._apply(session, owner, change, fetched, batch)
                     session.flush()
             else:
-                feedback = self._apply(session, db, owner, change, batch)
-        except CouchError as exc:
-            if exc.status == 0 or exc.status >= 500:
-                raise Interrupted(str(exc)) from exc
-            feedback = self._failed(session, db, doc_id, rev, exc)
+                feedback = self._apply(session, owner, change, fetched, batch)
         except SQLAlchemyError as exc:
             if not isolate:
                 raise  # the batch falls back to one savepoint per document
@@ -355,24 +452,29 @@ class Worker:
         return True
 
     def _apply(
-        self, session: Session, db: str, owner: int, change: dict[str, Any], batch: BatchContext
+        self,
+        session: Session,
+        owner: int,
+        change: dict[str, Any],
+        fetched: Fetched,
+        batch: BatchContext,
     ) -> Feedback:
+        """One change, from what the fetch stage brought: SQL only."""
         doc_id, doc = change["id"], change.get("doc") or {}
         if change.get("deleted"):
             return withdraw(doc_id=doc_id, rev=winning_rev(change), batch=batch)
         if doc_id.startswith("inspection:"):
-            others = [c["rev"] for c in change["changes"] if c["rev"] != doc["_rev"]]
-            bodies = self.couch.bulk_get_revs(db, doc_id, others) if others else []
-            # a deleted leaf is a conflict someone already resolved: not a competing version
-            losers = [body for body in bodies if not body.get("_deleted")]
+            losers = fetched.losers.get(doc_id, [])
             return ingest_inspection(session, owner_id=owner, doc=doc, losers=losers, batch=batch)
-        data = None
-        attachments = doc.get("_attachments") or {}
-        if len(attachments) == 1:
-            [name] = attachments
-            data = self.couch.get_attachment(db, doc_id, name, rev=doc["_rev"])
+        prepared = fetched.photos.get(doc_id)
         return ingest_photo(
-            session, owner_id=owner, doc=doc, data=data, store=self.store, batch=batch
+            session,
+            owner_id=owner,
+            doc=doc,
+            data=prepared.data if prepared is not None else None,
+            prepared=prepared,
+            store=self.store,
+            batch=batch,
         )
 
     def _failed(

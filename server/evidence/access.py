@@ -105,9 +105,7 @@ def record_upload(
     if existing is not None:
         return _answer_again(existing, actor, prepared.data)
     assignment = session.get(Assignment, upload.assignment_id)
-    if assignment is None or not repository.is_member(
-        session, upload.assignment_id, actor.user_id
-    ):
+    if assignment is None or not repository.is_member(session, upload.assignment_id, actor.user_id):
         raise NotFound(
             f"assignment {upload.assignment_id} does not exist or is not assigned to you"
         )
