@@ -50,6 +50,8 @@ class Settings:
     media_root: Path
     secret_key: str = field(repr=False)
     token_max_age: int = 12 * 3600
+    # Seconds without a sync worker heartbeat before health says "stale" (it beats every 30 s).
+    worker_stale_after: int = 120
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,4 +65,5 @@ class Settings:
             media_root=Path(os.environ.get("MEDIA_ROOT", instance / "media")),
             secret_key=_secret_key(instance),
             token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(12 * 3600))),
+            worker_stale_after=int(os.environ.get("WORKER_STALE_AFTER", "120")),
         )

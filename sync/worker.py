@@ -167,6 +167,12 @@ class Worker:
             with self.sessions() as session:
                 report.pushed = push_assignments(session)
                 session.commit()
+        except SQLAlchemyError as exc:
+            self._database_error(report, "assignments", exc)
+        except CouchError as exc:
+            report.interrupted.append(f"assignments: {exc}")
+        try:
+            with self.sessions() as session:
                 inspectors = list(
                     session.scalars(
                         select(User.id)
@@ -175,10 +181,7 @@ class Worker:
                     )
                 )
         except SQLAlchemyError as exc:
-            self._database_error(report, "assignments", exc)
-            inspectors = []
-        except CouchError as exc:
-            report.interrupted.append(f"assignments: {exc}")
+            self._database_error(report, "inspectors", exc)
             inspectors = []
         for user_id in inspectors:
             report.databases += 1
@@ -203,7 +206,8 @@ class Worker:
         return report
 
     def _database_error(self, report: PassReport, where: str, exc: SQLAlchemyError) -> None:
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        cause = getattr(exc, "orig", None) or exc  # the driver's own words, not the wrapper's
+        reason = f"{type(exc).__name__}: {cause}".splitlines()[0][:300]
         report.database_errors.append(f"{where}: {reason}")
         self._last_error = f"{where}: {reason}"
         log.warning("database error in %s, retried on the next pass: %s", where, reason)
