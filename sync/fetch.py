@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from media import BlobStore
 from server.evidence.service import PreparedPhoto, prepare_photo
+from server.inspections.batch import among
 from server.syncstate.models import IngestedRevision, SyncCheckpoint
 from sync.couch import CouchClient, CouchError
 
@@ -90,7 +91,7 @@ def already_ingested(
             (doc_id, rev)
             for doc_id, rev in session.execute(
                 select(IngestedRevision.doc_id, IngestedRevision.rev).where(
-                    IngestedRevision.db_name == db, IngestedRevision.doc_id.in_(ids)
+                    IngestedRevision.db_name == db, among(session, IngestedRevision.doc_id, ids)
                 )
             )
         }
@@ -101,6 +102,17 @@ def needs_ingest(change: dict[str, Any], seen: set[tuple[str, str]]) -> bool:
     if doc_id.split(":", 1)[0] not in ("inspection", "photo"):
         return False  # design documents, server-owned documents: not ours to read
     return (doc_id, revision_key(change)) not in seen
+
+
+def needs_fetch(change: dict[str, Any]) -> bool:
+    """Whether the change needs more than its feed entry: a photo's attachment, or the losing
+    leaves of a conflict."""
+    if change.get("deleted"):
+        return False
+    doc_id: str = change["id"]
+    if doc_id.startswith("photo:"):
+        return True
+    return doc_id.startswith("inspection:") and len(change.get("changes", [])) > 1
 
 
 class Fetcher:
@@ -118,7 +130,7 @@ class Fetcher:
         """Fill ``fetched`` with what its changes need; stops where CouchDB stops answering."""
         preparing: dict[str, Future[PreparedPhoto]] = {}
         for index, change in enumerate(fetched.changes):
-            if change.get("deleted") or not needs_ingest(change, seen):
+            if not needs_fetch(change) or not needs_ingest(change, seen):
                 continue
             try:
                 self._fetch_one(fetched, change, preparing)
