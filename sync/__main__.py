@@ -25,7 +25,7 @@ from sync.worker import HEARTBEAT_EVERY, PassReport, Worker
 log = logging.getLogger("sync")
 
 
-def pause_after(report: PassReport | None, failures: int, interval: float, ceiling: float) -> float:
+def pause_after(failures: int, interval: float, ceiling: float) -> float:
     """Seconds to wait before the next pass: the interval, or a growing back-off while passes
     keep failing (``failures`` in a row)."""
     if failures == 0:
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             if args.once and failures >= 3:
                 return 1
-            pause = pause_after(report, failures, args.interval, args.max_backoff)
+            pause = pause_after(failures, args.interval, args.max_backoff)
             if failures:
                 log.warning("%d failing pass(es) in a row; next in %.0f s", failures, pause)
             deadline = time.monotonic() + pause
