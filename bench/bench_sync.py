@@ -85,7 +85,13 @@ def postgres_answers(url: str) -> bool:
 
 
 def bench_worker(
-    couch_url: str, tmp: Path, count: int, url: str, *, profile: bool = False
+    couch_url: str,
+    tmp: Path,
+    count: int,
+    url: str,
+    *,
+    profile: bool = False,
+    batch_size: int = 100,
 ) -> dict[str, float]:
     live, world, lead, drop = setup_world(url, couch_url, tmp, db=tmp.name)
     couch = CouchClient(couch_url)
@@ -106,14 +112,17 @@ def bench_worker(
         started = time.perf_counter()
         since, read = None, 0
         while True:
-            page = couch.changes(db, since=since, limit=100, include_docs=True)
+            page = couch.changes(db, since=since, limit=batch_size, include_docs=True)
             read += len(page["results"])
             since = page["last_seq"]
             if not page["results"]:
                 break
         raw = min(raw, time.perf_counter() - started)
     worker = Worker(
-        make_sessionmaker(live.engine), couch, FilesystemBlobStore(tmp / "media"), batch_size=100
+        make_sessionmaker(live.engine),
+        couch,
+        FilesystemBlobStore(tmp / "media"),
+        batch_size=batch_size,
     )
     report = PassReport()
     profiler = None
@@ -235,6 +244,9 @@ def main() -> int:
     parser.add_argument("--inspections", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=1_000)
     parser.add_argument("--profile", action="store_true", help="cProfile the worker's ingest")
+    parser.add_argument(
+        "--batch-size", type=int, default=100, help="the worker's batch and the raw read's page"
+    )
     args = parser.parse_args()
     postgres = os.environ.get("BENCH_DATABASE_URL") or POSTGRES
     ratios: dict[str, float] = {}
@@ -250,7 +262,12 @@ def main() -> int:
                 Path(tmp, name).mkdir()
                 Path(tmp, "sqlite").mkdir(exist_ok=True)
                 a = bench_worker(
-                    couch.url, Path(tmp) / name, args.inspections, url, profile=args.profile
+                    couch.url,
+                    Path(tmp) / name,
+                    args.inspections,
+                    url,
+                    profile=args.profile,
+                    batch_size=args.batch_size,
                 )
                 rate = (a["docs"] / a["ingest_s"]) / (a["docs"] / a["raw_s"])
                 ratios[name] = rate

@@ -139,7 +139,7 @@ class ApplyStage:
                 break
             last_seq = change["seq"]
         else:
-            if fetched.complete:
+            if fetched.complete and not fetched.cut:
                 last_seq = fetched.feed.get("last_seq", last_seq)
         if not fetched.complete:
             report.interrupted.append(db)

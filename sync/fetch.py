@@ -65,6 +65,7 @@ class Fetched:
     changes: list[dict[str, Any]]  # in feed order; fewer than the page if CouchDB went away
     complete: bool = True  # False: CouchDB stopped answering part-way (``interruption`` says)
     interruption: str | None = None
+    cut: bool = False  # the page was cut short to bound the photo bytes held: more follows
     losers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     photos: dict[str, PreparedPhoto] = field(default_factory=dict)
     # What stopped one document (CouchDB refused it, its photo could not be stored): retried,
@@ -115,31 +116,48 @@ def needs_fetch(change: dict[str, Any]) -> bool:
     return doc_id.startswith("inspection:") and len(change.get("changes", [])) > 1
 
 
+# Photo bytes one batch may hold (originals wait in memory until their rows are written): a page
+# of large photos is cut short after the photo that reaches this, and the rest is the next batch.
+BATCH_PHOTO_BYTES = 64 * 1024 * 1024
+
+
 class Fetcher:
     """Fetches a batch's conflict leaves and attachments, and prepares its photos in parallel
     (the bounded photo pool caps the decodes; this only keeps them busy while bytes arrive)."""
 
-    def __init__(self, couch: CouchClient, store: BlobStore, *, workers: int = 4) -> None:
-        self.couch, self.store = couch, store
+    def __init__(
+        self,
+        couch: CouchClient,
+        store: BlobStore,
+        *,
+        workers: int = 4,
+        budget: int = BATCH_PHOTO_BYTES,
+    ) -> None:
+        self.couch, self.store, self.budget = couch, store, budget
         self._preparer = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prepare")
 
     def close(self) -> None:
         self._preparer.shutdown(wait=True, cancel_futures=True)
 
     def complete(self, fetched: Fetched, seen: set[tuple[str, str]]) -> Fetched:
-        """Fill ``fetched`` with what its changes need; stops where CouchDB stops answering."""
+        """Fill ``fetched`` with what its changes need; stops where CouchDB stops answering,
+        or after the photo that brings the bytes held to the budget."""
         preparing: dict[str, Future[PreparedPhoto]] = {}
+        held = 0
         for index, change in enumerate(fetched.changes):
             if not needs_fetch(change) or not needs_ingest(change, seen):
                 continue
             try:
-                self._fetch_one(fetched, change, preparing)
+                held += self._fetch_one(fetched, change, preparing)
             except CouchError as exc:
                 if exc.status == 0 or exc.status >= 500:
                     fetched.changes = fetched.changes[:index]
                     fetched.complete, fetched.interruption = False, str(exc)
                     break
                 fetched.failures[change["id"]] = exc
+            if held >= self.budget and index + 1 < len(fetched.changes):
+                fetched.changes, fetched.cut = fetched.changes[: index + 1], True
+                break
         for doc_id, running in preparing.items():
             try:
                 fetched.photos[doc_id] = running.result()
@@ -152,7 +170,8 @@ class Fetcher:
         fetched: Fetched,
         change: dict[str, Any],
         preparing: dict[str, Future[PreparedPhoto]],
-    ) -> None:
+    ) -> int:
+        """Fetch what one change needs; returns the photo bytes now held for it."""
         doc_id, doc = change["id"], change.get("doc") or {}
         if doc_id.startswith("inspection:"):
             others = [c["rev"] for c in change["changes"] if c["rev"] != doc.get("_rev")]
@@ -160,15 +179,16 @@ class Fetcher:
                 bodies = self.couch.bulk_get_revs(fetched.db, doc_id, others)
                 # a deleted leaf is a conflict someone already resolved: not a competing version
                 fetched.losers[doc_id] = [body for body in bodies if not body.get("_deleted")]
-            return
+            return 0
         attachments = doc.get("_attachments") or {}
         if len(attachments) != 1:
-            return  # answered "no photo attached" when applied
+            return 0  # answered "no photo attached" when applied
         [name] = attachments
         data = self.couch.get_attachment(fetched.db, doc_id, name, rev=doc["_rev"])
         preparing[doc_id] = self._preparer.submit(
             prepare_photo, data, self.store, tablet_taken_at=_taken_at(doc)
         )
+        return len(data)
 
 
 def _taken_at(doc: dict[str, Any]) -> dt.datetime | None:

@@ -260,7 +260,7 @@ class Worker(ApplyStage):
         if not fetched.complete:
             log.warning("sync of %s interrupted: %s", db, fetched.interruption)
             return False  # what arrived is kept; the rest waits for the next pass
-        return full
+        return full or fetched.cut
 
     def fetch(self, db: str) -> Fetched:
         """The fetch stage: no SQL transaction is open while CouchDB or a photo is waited on."""

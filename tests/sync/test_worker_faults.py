@@ -206,3 +206,23 @@ def test_an_idle_pass_writes_nothing(live):
             assert session.scalar(select(func.count(OutboxDocument.id))) == outbox_rows
     assert writes == []
     assert after == before
+
+
+def test_a_page_of_large_photos_is_cut_to_bound_the_bytes_held(live):
+    lead, second = live.inspector(), live.inspector()
+    world = build_world(live, [lead, second])
+    ids = push_visit(live, lead, world, photos=3)
+    with worker_on(live) as (worker, _engine):
+        worker._fetcher.budget = 1  # every photo fills a batch on its own
+        batches = []
+        real = worker.apply
+
+        def apply(fetched, owner):
+            batches.append(sum(1 for c in fetched.changes if c["id"].startswith("photo:")))
+            return real(fetched, owner)
+
+        worker.apply = apply
+        report = worker.run_once()
+    assert not report.interrupted and not report.database_errors
+    assert ingested(live, ids) == sorted(ids)
+    assert max(batches) == 1 and sum(batches) == 3, batches
