@@ -95,6 +95,7 @@ class Worker(ApplyStage):
         # page is read from it without asking SQL. Forgotten when another worker moved it.
         self._positions: dict[str, Position] = {}
         self._last_beat: float | None = None  # monotonic time of the last heartbeat written
+        self._backlog: int | None = None  # as the last whole pass left it
         self._last_error: str | None = None
 
     def close(self) -> None:
@@ -168,6 +169,8 @@ class Worker(ApplyStage):
                 log.warning("sync of %s interrupted: %s", db_name(user_id), exc)
             except SQLAlchemyError as exc:
                 self._database_error(report, db_name(user_id), exc)
+            if self._last_beat is not None:  # a long pass over many databases still beats
+                self._heartbeat(self._backlog)
         report.reconciled = self._reconcile()
         try:
             report.feedback_written = outbox.flush(self.sessions, self.couch)
@@ -175,7 +178,8 @@ class Worker(ApplyStage):
             report.interrupted.append(f"outbox: {exc}")
         except SQLAlchemyError as exc:
             self._database_error(report, "outbox", exc)
-        self._heartbeat(report)
+        self._backlog = report.backlog
+        self._heartbeat(report.backlog)
         return report
 
     def _database_error(self, report: PassReport, where: str, exc: SQLAlchemyError) -> None:
@@ -185,7 +189,7 @@ class Worker(ApplyStage):
         self._last_error = f"{where}: {reason}"
         log.warning("database error in %s, retried on the next pass: %s", where, reason)
 
-    def _heartbeat(self, report: PassReport) -> None:
+    def _heartbeat(self, backlog: int | None) -> None:
         """At most every ``heartbeat_every`` s: this worker is alive, with its backlog."""
         now = time.monotonic()
         if self._last_beat is not None and now - self._last_beat < self.heartbeat_every:
@@ -195,7 +199,7 @@ class Worker(ApplyStage):
                 beat(
                     session,
                     name=self.name,
-                    backlog=report.backlog,
+                    backlog=backlog,
                     pid=os.getpid(),
                     host=socket.gethostname()[:120],
                     error=self._last_error,

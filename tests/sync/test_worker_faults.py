@@ -15,7 +15,12 @@ from server.db import make_engine, make_sessionmaker
 from server.evidence import service
 from server.evidence.models import Photo
 from server.inspections.models import Inspection
-from server.syncstate.models import IngestedRevision, OutboxDocument, SyncCheckpoint
+from server.syncstate.models import (
+    IngestedRevision,
+    OutboxDocument,
+    SyncCheckpoint,
+    WorkerHeartbeat,
+)
 from sync.couch import CouchClient
 from sync.worker import Worker
 from tests.sync.docs import photo
@@ -206,6 +211,9 @@ def test_an_idle_pass_writes_nothing(live):
             assert session.scalar(select(func.count(OutboxDocument.id))) == outbox_rows
     assert writes == []
     assert after == before
+    with live.session() as session:  # the first pass beat; the idle ones within 30 s did not
+        heartbeat = session.get(WorkerHeartbeat, "worker")
+        assert heartbeat is not None and heartbeat.backlog == 0
 
 
 def test_a_page_of_large_photos_is_cut_to_bound_the_bytes_held(live):
