@@ -234,3 +234,25 @@ def test_a_page_of_large_photos_is_cut_to_bound_the_bytes_held(live):
     assert not report.interrupted and not report.database_errors
     assert ingested(live, ids) == sorted(ids)
     assert max(batches) == 1 and sum(batches) == 3, batches
+
+
+def test_two_workers_on_one_database_apply_each_page_once(live):
+    """Fetched by both, applied by one: the second finds the checkpoint moved and drops its
+    page (its photos are already in the store under their names); nothing is applied twice."""
+    lead, second = live.inspector(), live.inspector()
+    world = build_world(live, [lead, second])
+    with worker_on(live) as (first, _e1), worker_on(live) as (other, _e2):
+        first.run_once()  # provisions the database and pushes the assignment
+        ids = push_visit(live, lead, world, photos=2)
+        db = f"inspector-{lead.id}"
+        page_a, page_b = first.fetch(db), other.fetch(db)
+        assert len(page_a.changes) == len(page_b.changes) >= 3
+        assert other.apply(page_b, lead.id) is not None
+        assert first.apply(page_a, lead.id) is None
+        first.run_once()
+        other.run_once()
+    with live.session() as session:
+        rows = session.scalars(
+            select(IngestedRevision.doc_id).where(IngestedRevision.doc_id.in_(ids))
+        ).all()
+    assert sorted(rows) == sorted(ids)  # each exactly once
