@@ -2,14 +2,17 @@
 
 (a) Worker ingest: 10,000 realistic submitted inspections (about 150 answered items each) are
     written into one inspector's database; the baseline reads the same feed raw
-    (``_changes?include_docs=true``, 100 per page); the worker then ingests it (validation
+    (``_changes?include_docs=true``, 100 per page, the faster of two reads); the worker then
+    ingests it (validation
     against the pinned form, SQL rows, checkpoint, in one transaction per batch of 100).
-    Reported: worker rate / raw read rate. Target: at least 0.5.
+    Reported: worker rate / raw read rate, on SQLite and on PostgreSQL when one answers
+    (BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test; the run
+    works in a schema of its own and drops it). Target: at least 0.5 on each.
 (b) Replication: PouchDB (Node) pushes 1,000 photo documents (a 100 kB JPEG each) once
     through the gateway (gunicorn, 2 gthread workers) and once straight to PouchDB Server,
     into fresh databases. Reported: gateway time / direct time. Target: ≤ 1.5×.
 
-    .venv/bin/python bench/bench_sync.py [--inspections 10000] [--photos 1000]
+    .venv/bin/python bench/bench_sync.py [--inspections 10000] [--photos 1000] [--profile]
 """
 
 from __future__ import annotations
@@ -52,45 +55,92 @@ def make_photo(path: Path, kilobytes: int = 100) -> Path:
         side += 40
 
 
-def setup_world(url: str, couch_url: str, tmp: Path):  # type: ignore[no-untyped-def]
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def setup_world(url: str, couch_url: str, tmp: Path, *, db: str = ""):  # type: ignore[no-untyped-def,unused-ignore]
     """A migrated database with a published assignment and two inspectors."""
-    from tests.sync.conftest import Live
+    from tests.sync.conftest import Live, fresh_database
     from tests.sync.world import build_world
 
-    engine = make_engine(url)
-    upgrade(engine)
+    if url.startswith("postgresql"):
+        url, engine, drop = fresh_database(url, tmp)  # a schema of its own
+    else:
+        engine = make_engine(url)
+        upgrade(engine)
+        drop = engine.dispose
     live = Live(url, engine, couch_url, "http://unused", tmp)
-    lead, second = live.inspector("bench-lead"), live.inspector("bench-second")
-    return live, build_world(live, [lead, second]), lead
+    lead, second = live.inspector(f"bench-lead{db}"), live.inspector(f"bench-second{db}")
+    return live, build_world(live, [lead, second]), lead, drop
 
 
-def bench_worker(couch_url: str, tmp: Path, count: int) -> dict[str, float]:
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/sync.sqlite3"
-    live, world, lead = setup_world(url, couch_url, tmp)
+def postgres_answers(url: str) -> bool:
+    try:
+        engine = make_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def bench_worker(
+    couch_url: str,
+    tmp: Path,
+    count: int,
+    url: str,
+    *,
+    profile: bool = False,
+    batch_size: int = 100,
+) -> dict[str, float]:
+    live, world, lead, drop = setup_world(url, couch_url, tmp, db=tmp.name)
     couch = CouchClient(couch_url)
+    db = f"inspector-{lead.id}"
+    if lead.id in _USED:  # PostgreSQL and SQLite both start their user ids at 1
+        couch.delete_db(db)
+    _USED.add(lead.id)
     db = ensure_inspector_db(couch, lead.id)
     for start in range(0, count, 500):
         docs = [world.document(lead) for _ in range(min(500, count - start))]
         for doc in docs:
             doc["_id"] = f"inspection:bench{start:06d}-{docs.index(doc):04d}"
         couch.bulk_docs(db, docs)
-    started = time.perf_counter()
-    since, read = None, 0
-    while True:
-        page = couch.changes(db, since=since, limit=100, include_docs=True)
-        read += len(page["results"])
-        since = page["last_seq"]
-        if not page["results"]:
-            break
-    raw = time.perf_counter() - started
+    # The baseline: the same feed read raw, twice, the faster counted (the first read warms
+    # PouchDB Server's caches; the worker then reads a warm feed too).
+    raw = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        since, read = None, 0
+        while True:
+            page = couch.changes(db, since=since, limit=batch_size, include_docs=True)
+            read += len(page["results"])
+            since = page["last_seq"]
+            if not page["results"]:
+                break
+        raw = min(raw, time.perf_counter() - started)
     worker = Worker(
-        make_sessionmaker(live.engine), couch, FilesystemBlobStore(tmp / "media"), batch_size=100
+        make_sessionmaker(live.engine),
+        couch,
+        FilesystemBlobStore(tmp / "media"),
+        batch_size=batch_size,
     )
     report = PassReport()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     while worker.process_db(db, report):
         pass
     ingest = time.perf_counter() - started
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     worker.close()
     started = time.perf_counter()
     from sync import outbox
@@ -98,7 +148,7 @@ def bench_worker(couch_url: str, tmp: Path, count: int) -> dict[str, float]:
     written = outbox.flush(make_sessionmaker(live.engine), couch)
     flush = time.perf_counter() - started
     couch.close()
-    live.engine.dispose()
+    drop()
     assert report.processed == count, report
     return {
         "docs": read,
@@ -123,8 +173,13 @@ def node_replicate(spec: dict[str, object]) -> dict[str, float]:
 
 def bench_replication(couch_url: str, tmp: Path, count: int) -> dict[str, float]:
     url = f"sqlite:///{tmp}/gateway.sqlite3"
-    live, _world, lead = setup_world(url, couch_url, tmp)
-    live.engine.dispose()
+    _live, _world, lead, drop = setup_world(url, couch_url, tmp)
+    drop()
+    couch = CouchClient(couch_url)
+    if lead.id in _USED:
+        couch.delete_db(f"inspector-{lead.id}")
+    ensure_inspector_db(couch, lead.id)
+    couch.close()
     port = 5611
     env = {
         **os.environ,
@@ -182,34 +237,66 @@ def bench_replication(couch_url: str, tmp: Path, count: int) -> dict[str, float]
     return {"direct_s": direct["seconds"], "gateway_s": gateway["seconds"]}
 
 
+_USED: set[int] = set()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inspections", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=1_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the worker's ingest")
+    parser.add_argument(
+        "--batch-size", type=int, default=100, help="the worker's batch and the raw read's page"
+    )
     args = parser.parse_args()
+    postgres = os.environ.get("BENCH_DATABASE_URL") or POSTGRES
+    ratios: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         couch = start_pouchdb(data_dir=Path(tmp) / "couch", admin=random_admin())
         try:
-            for part in ("a", "b"):
-                Path(tmp, part).mkdir()
-            a = bench_worker(couch.admin_url, Path(tmp) / "a", args.inspections)
-            b = bench_replication(couch.admin_url, Path(tmp) / "b", args.photos)
+            databases = {"SQLite": f"sqlite:///{tmp}/sqlite/sync.sqlite3"}
+            if postgres_answers(postgres):
+                databases["PostgreSQL"] = postgres
+            else:
+                print(f"PostgreSQL does not answer at {postgres}: SQLite only")
+            for name, url in databases.items():
+                Path(tmp, name).mkdir()
+                Path(tmp, "sqlite").mkdir(exist_ok=True)
+                a = bench_worker(
+                    couch.admin_url,
+                    Path(tmp) / name,
+                    args.inspections,
+                    url,
+                    profile=args.profile,
+                    batch_size=args.batch_size,
+                )
+                rate = (a["docs"] / a["ingest_s"]) / (a["docs"] / a["raw_s"])
+                ratios[name] = rate
+                print(
+                    f"(a) {name}: {a['docs']} inspections: raw _changes read {a['raw_s']:.1f} s "
+                    f"({a['docs'] / a['raw_s']:.0f}/s); worker ingest {a['ingest_s']:.1f} s "
+                    f"({a['docs'] / a['ingest_s']:.0f}/s); feedback write-back "
+                    f"{a['feedback_s']:.1f} s"
+                )
+                print(f"    ingest rate / raw read rate: {rate:.2f} (target >= 0.5)", flush=True)
+            Path(tmp, "b").mkdir()
+            b = (
+                bench_replication(couch.admin_url, Path(tmp) / "b", args.photos)
+                if args.photos
+                else None
+            )
         finally:
             couch.stop()
-    rate = (a["docs"] / a["ingest_s"]) / (a["docs"] / a["raw_s"])
-    print(
-        f"(a) {a['docs']} inspections: raw _changes read {a['raw_s']:.1f} s "
-        f"({a['docs'] / a['raw_s']:.0f}/s); worker ingest {a['ingest_s']:.1f} s "
-        f"({a['docs'] / a['ingest_s']:.0f}/s); feedback write-back {a['feedback_s']:.1f} s"
-    )
-    print(f"    ingest rate / raw read rate: {rate:.2f} (target >= 0.5)")
-    ratio = b["gateway_s"] / b["direct_s"]
-    print(
-        f"(b) {args.photos} photo documents: direct {b['direct_s']:.1f} s, "
-        f"through the gateway {b['gateway_s']:.1f} s"
-    )
-    print(f"    gateway / direct: {ratio:.2f}x (target <= 1.5x)")
-    return 0 if rate >= 0.5 and ratio <= 1.5 else 1
+    ok = all(rate >= 0.5 for rate in ratios.values())
+    if b is not None:
+        ratio = b["gateway_s"] / b["direct_s"]
+        print(
+            f"(b) {args.photos} photo documents: direct {b['direct_s']:.1f} s, "
+            f"through the gateway {b['gateway_s']:.1f} s"
+        )
+        print(f"    gateway / direct: {ratio:.2f}x (target <= 1.5x)")
+        ok = ok and ratio <= 1.5
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 2. Alembic migrations on DATABASE_URL (default: SQLite under instance/),
 3. the demo city, loaded once into an empty database,
 4. the web app under gunicorn on 127.0.0.1 (WEB_PORT, default 5000), with the sync gateway,
-5. the sync worker (``python -m sync``).
+5. the sync worker (``python -m sync``), supervised: restarted with a growing pause if it exits.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from devtools.pouchdb import PouchDBServer, start_pouchdb
 from devtools.secrets import admin_credentials
+from devtools.supervise import Supervisor
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +94,7 @@ def main() -> int:
     os.environ.setdefault("GRADING_ENV", "development")
     couch: PouchDBServer | None = None
     web: subprocess.Popen[bytes] | None = None
-    worker: subprocess.Popen[bytes] | None = None
+    worker: Supervisor | None = None
     try:
         if "COUCHDB_URL" not in os.environ:
             port = int(os.environ.get("COUCHDB_PORT", "5984"))
@@ -101,7 +102,9 @@ def main() -> int:
             os.environ["COUCHDB_URL"] = couch.admin_url  # children only; never printed
         _prepare_database()
         web = subprocess.Popen(gunicorn_command(web_port), env=os.environ.copy())
-        worker = subprocess.Popen([sys.executable, "-m", "sync"], env=os.environ.copy())
+        worker = Supervisor(
+            "sync worker", [sys.executable, "-m", "sync"], env=os.environ.copy()
+        ).start()
         time.sleep(1.0)
         url = f"http://127.0.0.1:{web_port}"
         print(f"\nWeb app: {url}   API docs: {url}/api/docs   health: {url}/api/health")
@@ -113,7 +116,9 @@ def main() -> int:
         print("\nstopping: sync worker, web app, PouchDB Server")
         return 0
     finally:
-        for child in (worker, web):
+        if worker is not None:
+            worker.stop()
+        for child in (web,):
             if child is not None and child.poll() is None:
                 child.send_signal(signal.SIGTERM)
                 try:

@@ -142,11 +142,14 @@ def sync_status_command() -> None:
     """Per inspector database: backlog, last processed time, retrying and quarantined."""
     from server.accounts.actor import Actor
     from server.accounts.models import Role
+    from server.syncstate.heartbeat import worker_health
     from server.syncstate.status import quarantined_documents, sync_status
 
     system = Actor(user_id=0, username="cli", role=Role.admin, county=None)
     session = current_app.extensions["session_factory"]()
     try:
+        stale_after = current_app.config["SETTINGS"].worker_stale_after
+        click.echo(f"worker: {worker_health(session, stale_after=stale_after).describe()}")
         rows = sync_status(session, system)
         click.echo(
             f"{'database':<18}{'user':<16}{'backlog':>8}{'retry':>6}{'quar.':>6}"

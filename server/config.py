@@ -93,6 +93,8 @@ class Settings:
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none; the client address
     # is the socket's). Only that many hops are believed, so a client cannot forge its address.
     trusted_proxies: int = 0
+    # Seconds without a sync worker heartbeat before health says "stale" (it beats every 30 s).
+    worker_stale_after: int = 120
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -110,6 +112,7 @@ class Settings:
             session_cookie_secure=_flag("SESSION_COOKIE_SECURE", True),
             sign_in=SignInLimits(lock_seconds=int(os.environ.get("SIGN_IN_LOCK_SECONDS", "900"))),
             trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
+            worker_stale_after=int(os.environ.get("WORKER_STALE_AFTER", "120")),
         )
         secure_files(settings)
         return settings

@@ -18,11 +18,6 @@ from sync.couch import CouchClient, CouchError
 FLUSH_BATCH = 200
 
 
-def row(*, db_name: str, doc_id: str, body: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
-    """One outbox row as plain values, for a batch written with a single INSERT."""
-    return {"db_name": db_name, "doc_id": doc_id, "body": body, "created_at": at, "attempts": 0}
-
-
 def enqueue(session: Session, *, db_name: str, doc_id: str, body: dict[str, Any]) -> None:
     session.add(OutboxDocument(db_name=db_name, doc_id=doc_id, body=body))
 

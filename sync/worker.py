@@ -1,87 +1,73 @@
 """The sync worker: reads each inspector database's ``_changes`` from its SQL checkpoint,
 ingests through the domain services, and commits rows and checkpoint in one transaction.
 
+Each batch is worked in two stages. **Fetch** (sync.fetch), with no SQL transaction open: the
+feed page, conflict leaves, attachment bytes, and every photo decoded, read and stored in the
+media store. **Apply**: one unit of work (the batch's ``BatchContext``) owns every row the
+batch writes — inspections, revisions, photos, custody, audit events, ingested revisions,
+outbox — then one short commit with the checkpoint. No lock is held across a network call or a
+decode.
+
 - ``seq`` is opaque: stored and sent back, never compared.
 - Idempotent on (document id, revision): a replayed change is skipped.
 - A revision that raises is retried on later passes, at most ``max_attempts`` times, then
   quarantined with its reason and answered; it never blocks the database's feed for good.
 - Design documents are skipped; deletions are recorded, not dropped.
 - The first pass over a database starts at the beginning of its feed, never at ``now``.
-- Several workers may run: each database's checkpoint row is locked while a batch is processed
-  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a database is worked by one worker at a time.
+- Several workers may run: each database's checkpoint row is locked while a batch is applied
+  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and a batch is applied only if the checkpoint is
+  still where its page was read from; otherwise another worker got there first, and the page
+  is dropped (its photos, content-addressed, are already in the store under their names).
+- A database error (a lock, a lost connection, a failed commit) loses nothing: nothing of the
+  batch was committed, so it is fetched and applied again on a later pass. ``run_once`` logs it
+  and goes on; the loop in ``sync.__main__`` backs off while they last.
+- An idle pass writes nothing: a database with no changes is not touched; the heartbeat
+  (``server.syncstate.heartbeat``) is written at most every ``heartbeat_every`` seconds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import logging
+import os
+import socket
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts.models import Role, User
-from server.inspections.batch import BatchContext, Feedback
-from server.inspections.ingest import (
-    BlobSink,
-    ingest_inspection,
-    ingest_photo,
-    withdraw,
-)
+from server.inspections.ingest import BlobSink
 from server.reconciliation.service import refresh_for_assignments
-from server.syncstate.models import (
-    IngestedRevision,
-    OutboxDocument,
-    SyncCheckpoint,
-    SyncFailure,
-)
+from server.syncstate.heartbeat import beat
 from sync import outbox
+from sync.apply import ApplyStage, PassReport
 from sync.assignments import push_assignments
 from sync.contract import db_name, db_owner
 from sync.couch import CouchClient, CouchError
+from sync.fetch import (
+    Fetched,
+    Fetcher,
+    Position,
+    already_ingested,
+    needs_fetch,
+    position,
+    revision_key,
+    winning_rev,
+)
 from sync.provision import ensure_inspector_db
 
 log = logging.getLogger("sync.worker")
 
+__all__ = ["PassReport", "Worker", "revision_key", "winning_rev"]
 
-def winning_rev(change: dict[str, Any]) -> str:
-    doc = change.get("doc") or {}
-    rev = doc.get("_rev")
-    return rev if isinstance(rev, str) else str(change["changes"][0]["rev"])
-
-
-def revision_key(change: dict[str, Any]) -> str:
-    """What idempotency is keyed on: the winning revision, and when the document has several
-    leaves (a conflict), a digest of all of them, so a conflict arriving after its winner was
-    ingested is still seen."""
-    winner = winning_rev(change)
-    leaves = sorted(c["rev"] for c in change.get("changes", []))
-    if len(leaves) <= 1:
-        return winner
-    return f"{winner}|{hashlib.sha256(','.join(leaves).encode()).hexdigest()[:16]}"
+# Seconds between heartbeats: the only write an idle worker makes.
+HEARTBEAT_EVERY = 30.0
 
 
-class Interrupted(Exception):
-    """CouchDB stopped answering mid-batch: keep what is done, try again later."""
-
-
-@dataclass
-class PassReport:
-    databases: int = 0
-    processed: int = 0
-    skipped: int = 0
-    quarantined: int = 0
-    interrupted: list[str] = field(default_factory=list)
-    pushed: int = 0
-    feedback_written: int = 0
-    reconciled: int = 0
-
-
-class Worker:
+class Worker(ApplyStage):
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -90,20 +76,31 @@ class Worker:
         *,
         batch_size: int = 100,
         max_attempts: int = 5,
+        name: str = "worker",
+        heartbeat_every: float = HEARTBEAT_EVERY,
     ) -> None:
         self.sessions, self.couch, self.store = sessions, couch, store
         self.batch_size, self.max_attempts = batch_size, max_attempts
+        self.name, self.heartbeat_every = name, heartbeat_every
         self.batches_per_pass = 20
         self._provisioned: set[int] = set()
+        self._fetcher = Fetcher(couch, store)
         # The next page of a feed is read while the current one is processed.
         self._reader = couch.clone()
         self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
         self._prefetched: dict[str, tuple[str | None, Future[dict[str, Any]]]] = {}
         # Visits whose evidence arrived: their filings are reconciled again once per pass.
         self._touched: set[int] = set()
+        # Where each database's checkpoint stands after this worker's last commit there: the next
+        # page is read from it without asking SQL. Forgotten when another worker moved it.
+        self._positions: dict[str, Position] = {}
+        self._last_beat: float | None = None  # monotonic time of the last heartbeat written
+        self._backlog: int | None = None  # as the last whole pass left it
+        self._last_error: str | None = None
 
     def close(self) -> None:
         self._prefetcher.shutdown(wait=True, cancel_futures=True)
+        self._fetcher.close()
         self._reader.close()
 
     def _read_feed(self, db: str, since: str | None) -> dict[str, Any]:
@@ -137,17 +134,29 @@ class Worker:
     # --- one pass over everything ------------------------------------------------------------
 
     def run_once(self) -> PassReport:
+        """One pass over every inspector database. CouchDB and database errors are logged and
+        reported, never raised: what failed is retried on the next pass, nothing is lost."""
         report = PassReport()
-        with self.sessions() as session:
-            report.pushed = push_assignments(session)
-            session.commit()
-            inspectors = list(
-                session.scalars(
-                    select(User.id)
-                    .where(User.role == Role.inspector, User.active.is_(True))
-                    .order_by(User.id)
+        try:
+            with self.sessions() as session:
+                report.pushed = push_assignments(session)
+                session.commit()
+        except SQLAlchemyError as exc:
+            self._database_error(report, "assignments", exc)
+        except CouchError as exc:
+            report.interrupted.append(f"assignments: {exc}")
+        try:
+            with self.sessions() as session:
+                inspectors = list(
+                    session.scalars(
+                        select(User.id)
+                        .where(User.role == Role.inspector, User.active.is_(True))
+                        .order_by(User.id)
+                    )
                 )
-            )
+        except SQLAlchemyError as exc:
+            self._database_error(report, "inspectors", exc)
+            inspectors = []
         for user_id in inspectors:
             report.databases += 1
             try:
@@ -155,15 +164,51 @@ class Worker:
                 for _ in range(self.batches_per_pass):  # drain a backlog, but stay fair
                     if not self.process_db(db_name(user_id), report):
                         break
-            except (CouchError, Interrupted) as exc:
+            except CouchError as exc:
                 report.interrupted.append(f"{db_name(user_id)}: {exc}")
                 log.warning("sync of %s interrupted: %s", db_name(user_id), exc)
+            except SQLAlchemyError as exc:
+                self._database_error(report, db_name(user_id), exc)
+            if self._last_beat is not None:  # a long pass over many databases still beats
+                self._heartbeat(self._backlog)
         report.reconciled = self._reconcile()
         try:
             report.feedback_written = outbox.flush(self.sessions, self.couch)
         except CouchError as exc:
             report.interrupted.append(f"outbox: {exc}")
+        except SQLAlchemyError as exc:
+            self._database_error(report, "outbox", exc)
+        self._backlog = report.backlog
+        self._heartbeat(report.backlog)
         return report
+
+    def _database_error(self, report: PassReport, where: str, exc: SQLAlchemyError) -> None:
+        cause = getattr(exc, "orig", None) or exc  # the driver's own words, not the wrapper's
+        reason = f"{type(exc).__name__}: {cause}".splitlines()[0][:300]
+        report.database_errors.append(f"{where}: {reason}")
+        self._last_error = f"{where}: {reason}"
+        log.warning("database error in %s, retried on the next pass: %s", where, reason)
+
+    def _heartbeat(self, backlog: int | None) -> None:
+        """At most every ``heartbeat_every`` s: this worker is alive, with its backlog."""
+        now = time.monotonic()
+        if self._last_beat is not None and now - self._last_beat < self.heartbeat_every:
+            return
+        try:
+            with self.sessions() as session:
+                beat(
+                    session,
+                    name=self.name,
+                    backlog=backlog,
+                    pid=os.getpid(),
+                    host=socket.gethostname()[:120],
+                    error=self._last_error,
+                )
+                session.commit()
+        except SQLAlchemyError as exc:
+            log.warning("heartbeat not written (retried next pass): %s", exc)
+            return
+        self._last_beat, self._last_error = now, None
 
     def _reconcile(self) -> int:
         """Recompute the filings whose visits got new evidence in this pass. A failure here
@@ -188,225 +233,44 @@ class Worker:
     # --- one database ------------------------------------------------------------------------
 
     def process_db(self, db: str, report: PassReport) -> bool:
-        """Process one batch of ``db``'s feed; True when the batch was full (more may wait)."""
+        """Fetch then apply one batch of ``db``'s feed; True when the batch was full (more may
+        wait). Raises CouchError (the feed could not be read) and SQLAlchemyError (nothing of
+        the batch committed: it is fetched again next time)."""
         owner = db_owner(db)
         assert owner is not None
-        with self.sessions() as session:
-            checkpoint = self._lock_checkpoint(session, db, owner)
-            if checkpoint is None:
-                return False  # another worker holds this database right now
-            feed = self._read_feed(db, checkpoint.seq)
-            results: list[dict[str, Any]] = feed.get("results", [])
-            tally = PassReport()
-            try:
-                last_seq = self._batch(session, db, owner, feed, tally, isolate=False)
-                session.flush()  # the whole batch in one go
-            except SQLAlchemyError:
-                # One document's rows broke the batch's flush: redo the batch a document at a
-                # time, each in a savepoint, so only that one is retried or quarantined.
-                session.rollback()
-                checkpoint = self._lock_checkpoint(session, db, owner)
-                if checkpoint is None:
-                    return False
-                tally = PassReport()
-                last_seq = self._batch(session, db, owner, feed, tally, isolate=True)
-            now = dt.datetime.now(dt.UTC)
-            if last_seq is not None:
-                checkpoint.seq = last_seq if isinstance(last_seq, str) else str(last_seq)
-                checkpoint.processed_at = now
-            checkpoint.checked_at = now
-            # CouchDB 3 reports how many changes remain; PouchDB Server does not. Without it, a
-            # batch that was not full means the feed is drained; a full one says "unknown".
-            pending = feed.get("pending")
-            if isinstance(pending, int):
-                checkpoint.backlog = pending
-            else:
-                checkpoint.backlog = 0 if len(results) < self.batch_size else None
-            session.commit()  # rows, retries, quarantine, outbox and checkpoint together
+        fetched = self.fetch(db)
+        full = len(fetched.feed.get("results", [])) >= self.batch_size
+        if not fetched.changes and fetched.complete:
+            # Nothing new: write nothing, unless the checkpoint has yet to say so.
+            pending = fetched.feed.get("pending")
+            backlog = pending if isinstance(pending, int) else 0
+            report.backlogs[db] = backlog
+            if fetched.position.exists and fetched.position.backlog == backlog:
+                self._positions[db] = fetched.position  # still there: no need to ask again
+                return False
+        tally = self.apply(fetched, owner)
+        if tally is None:
+            return False  # another worker holds or moved this database: its turn
         self._touched.update(
             aid
-            for change in results
+            for change in fetched.changes
             if isinstance(aid := (change.get("doc") or {}).get("assignment_id"), int)
         )
         report.processed += tally.processed
         report.skipped += tally.skipped
         report.quarantined += tally.quarantined
         report.interrupted += tally.interrupted
-        return len(results) >= self.batch_size
+        report.backlogs[db] = tally.backlogs.get(db)
+        if not fetched.complete:
+            log.warning("sync of %s interrupted: %s", db, fetched.interruption)
+            return False  # what arrived is kept; the rest waits for the next pass
+        return full or fetched.cut
 
-    def _batch(
-        self,
-        session: Session,
-        db: str,
-        owner: int,
-        feed: dict[str, Any],
-        report: PassReport,
-        *,
-        isolate: bool,
-    ) -> Any:
-        """Apply the batch's changes in order; returns the seq to checkpoint (None: none)."""
-        results: list[dict[str, Any]] = feed.get("results", [])
-        ids = [change["id"] for change in results]
-        batch = BatchContext(session, ids, bulk=not isolate)
-        seen: set[tuple[str, str]] = {
-            (doc_id, rev)
-            for doc_id, rev in session.execute(
-                select(IngestedRevision.doc_id, IngestedRevision.rev).where(
-                    IngestedRevision.db_name == db, IngestedRevision.doc_id.in_(ids)
-                )
-            )
-        }
-        last_seq: Any = None
-        try:
-            for change in results:
-                if not self._handle(session, db, owner, change, report, batch, seen, isolate):
-                    break
-                last_seq = change["seq"]
-            else:
-                last_seq = feed.get("last_seq", last_seq)
-        except Interrupted:
-            report.interrupted.append(db)
-        # The new inspections and the bookkeeping rows of the whole batch, a statement a table.
-        batch.write_new_inspections()
-        if batch.ingested:
-            session.execute(insert(IngestedRevision), batch.ingested)
-        if batch.outbox:
-            session.execute(insert(OutboxDocument), batch.outbox)
-        return last_seq
-
-    def _lock_checkpoint(self, session: Session, db: str, owner: int) -> SyncCheckpoint | None:
-        query = select(SyncCheckpoint).where(SyncCheckpoint.db_name == db)
-        checkpoint = session.scalar(query.with_for_update(skip_locked=True))
-        if checkpoint is not None:
-            return checkpoint
-        if session.get(SyncCheckpoint, db) is not None:
-            return None  # exists, locked by another worker
-        checkpoint = SyncCheckpoint(db_name=db, user_id=owner, seq=None)
-        session.add(checkpoint)
-        session.flush()
-        return checkpoint
-
-    def _handle(
-        self,
-        session: Session,
-        db: str,
-        owner: int,
-        change: dict[str, Any],
-        report: PassReport,
-        batch: BatchContext,
-        seen: set[tuple[str, str]],
-        isolate: bool,
-    ) -> bool:
-        """Apply one change; False stops the batch here (it will be retried next pass)."""
-        doc_id: str = change["id"]
-        rev = revision_key(change)
-        if doc_id.startswith("_design/") or (doc_id, rev) in seen:
-            report.skipped += 1
-            return True
-        if doc_id.split(":", 1)[0] not in ("inspection", "photo"):
-            report.skipped += 1  # server-owned documents come back on the feed: not ours to read
-            return True
-        feedback: Feedback | None
-        try:
-            if isolate:
-                with session.begin_nested():
-                    feedback = self._apply(session, db, owner, change, batch)
-                    session.flush()
-            else:
-                feedback = self._apply(session, db, owner, change, batch)
-        except CouchError as exc:
-            if exc.status == 0 or exc.status >= 500:
-                raise Interrupted(str(exc)) from exc
-            feedback = self._failed(session, db, doc_id, rev, exc)
-        except SQLAlchemyError as exc:
-            if not isolate:
-                raise  # the batch falls back to one savepoint per document
-            feedback = self._failed(session, db, doc_id, rev, exc)
-        except Exception as exc:  # a bug or bad data: counted, capped, then quarantined
-            feedback = self._failed(session, db, doc_id, rev, exc)
-        if feedback is None:
-            return False
-        seen.add((doc_id, rev))
-        batch.ingested.append(
-            {
-                "db_name": db,
-                "doc_id": doc_id,
-                "rev": rev,
-                "outcome": feedback.status,
-                "at": batch.now,
-            }
-        )
-        batch.outbox.append(
-            outbox.row(
-                db_name=db,
-                doc_id=f"feedback:{doc_id}",
-                body={
-                    **outbox.feedback_body(
-                        doc_id=doc_id,
-                        rev=winning_rev(change),
-                        status=feedback.status,
-                        problems=feedback.problems,
-                    ),
-                    **feedback.extra,
-                },
-                at=batch.now,
-            )
-        )
-        if feedback.status == "quarantined":
-            report.quarantined += 1
-        report.processed += 1
-        return True
-
-    def _apply(
-        self, session: Session, db: str, owner: int, change: dict[str, Any], batch: BatchContext
-    ) -> Feedback:
-        doc_id, doc = change["id"], change.get("doc") or {}
-        if change.get("deleted"):
-            return withdraw(owner_id=owner, doc_id=doc_id, rev=winning_rev(change), batch=batch)
-        if doc_id.startswith("inspection:"):
-            others = [c["rev"] for c in change["changes"] if c["rev"] != doc["_rev"]]
-            bodies = self.couch.bulk_get_revs(db, doc_id, others) if others else []
-            # a deleted leaf is a conflict someone already resolved: not a competing version
-            losers = [body for body in bodies if not body.get("_deleted")]
-            return ingest_inspection(session, owner_id=owner, doc=doc, losers=losers, batch=batch)
-        data = None
-        attachments = doc.get("_attachments") or {}
-        if len(attachments) == 1:
-            [name] = attachments
-            data = self.couch.get_attachment(db, doc_id, name, rev=doc["_rev"])
-        return ingest_photo(
-            session, owner_id=owner, doc=doc, data=data, store=self.store, batch=batch
-        )
-
-    def _failed(
-        self, session: Session, db: str, doc_id: str, rev: str, exc: BaseException
-    ) -> Feedback | None:
-        reason = f"{type(exc).__name__}: {exc}"[:500]
-        log.warning("%s %s@%s failed: %s", db, doc_id, rev, reason)
-        failure = session.scalar(
-            select(SyncFailure).where(
-                SyncFailure.db_name == db, SyncFailure.doc_id == doc_id, SyncFailure.rev == rev
-            )
-        )
-        if failure is None:
-            failure = SyncFailure(db_name=db, doc_id=doc_id, rev=rev, attempts=0, last_error="")
-            session.add(failure)
-        failure.attempts += 1
-        failure.last_error = reason
-        failure.updated_at = dt.datetime.now(dt.UTC)
-        if failure.attempts < self.max_attempts:
-            return None
-        failure.quarantined = True
-        return Feedback(
-            "quarantined",
-            [
-                {
-                    "path": "",
-                    "code": "sync.quarantined",
-                    "message_zh": "服务器无法处理此记录，已隔离待管理员处理；请勿重复提交",
-                    "message_en": f"the server could not process this document after "
-                    f"{failure.attempts} attempts and set it aside for an administrator; "
-                    f"do not resend it ({reason})",
-                }
-            ],
-        )
+    def fetch(self, db: str) -> Fetched:
+        """The fetch stage: no SQL transaction is open while CouchDB or a photo is waited on."""
+        at = self._positions.pop(db, None) or position(self.sessions, db)
+        feed = self._read_feed(db, at.seq)
+        changes: list[dict[str, Any]] = list(feed.get("results", []))
+        fetched = Fetched(db, at, feed, changes)
+        seen = already_ingested(self.sessions, db, [c for c in changes if needs_fetch(c)])
+        return self._fetcher.complete(fetched, seen)

@@ -165,12 +165,12 @@ def failed(
     cutoff = now - dt.timedelta(seconds=limits.lock_seconds)
     account = _bump(session, ACCOUNT, attempt.account_key, digest, cutoff, now)
     address = _bump(session, ADDRESS, attempt.address_key, None, cutoff, now)
-    subject = {"subject_type": "user", "subject_id": user_id}
     record(
         session,
         actor_id=None,
         action="auth.sign_in_failed",
-        **subject,
+        subject_type="user",
+        subject_id=user_id,
         data={
             "username": attempt.username[:_KEY_LENGTH],
             "address": attempt.address_key,
@@ -190,7 +190,8 @@ def failed(
                 session,
                 actor_id=None,
                 action="auth.locked_out",
-                **subject,
+                subject_type="user",
+                subject_id=user_id,
                 data={
                     "kind": kind,
                     "key": row.key,

@@ -1,11 +1,20 @@
 """Receiving a photo: one pipeline for both doors (the sync worker and the REST upload).
 
-``receive_photo`` runs ``media.ingest`` (the original kept byte-exact under its sha256, the
-derivatives beside it) in a bounded pool, fills the photo's row from what the photo says,
-runs the checks against its visit and records custody. A photo the toolkit refuses is kept as
-a ``rejected`` row with the reason; nothing else of the inspection is touched. These functions
-flush only through the reuse query and to give a new photo the id its audit events name, never
-commit: the worker's batch or the request commits.
+In two parts, so no SQL transaction is ever held across a photo decode:
+
+- ``prepare_photo`` (no SQL; call it with no transaction open) runs ``media.ingest`` in a
+  bounded pool: the original kept byte-exact under its sha256, the derivatives beside it, the
+  metadata read. A photo the toolkit refuses comes back with the refusal, not an exception.
+- ``record_photo`` (SQL only, inside the caller's transaction) fills the photo's row from what
+  was prepared, runs the checks against its visit and records custody; a refused photo is kept
+  as a ``rejected`` row with the reason. Nothing else of the inspection is touched.
+
+The media store is content-addressed and immutable: a prepared photo whose record then fails
+(a lock, a crash) left only bytes that the retry of the same document writes again under the
+same name, so nothing is lost and nothing is stored twice. ``receive_photo`` is the two in one,
+for scripts and tests that hold no transaction worth sparing. These functions flush only
+through the reuse query and to give a new photo the id its audit events name, never commit:
+the worker's batch or the request commits.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import partial
 from typing import Any
 
@@ -232,11 +242,47 @@ def refuse_document(
     return photo
 
 
-def receive_photo(
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo read and stored outside any transaction: its bytes, and what the toolkit made
+    of them (``processed``) or why it refused them (``refusal``)."""
+
+    data: bytes
+    processed: ProcessedPhoto | None
+    refusal: PhotoRejected | None = None
+
+
+def device_zone(tablet_taken_at: dt.datetime | None) -> tzinfo | None:
+    """The tablet's clock carries its zone: EXIF times without an offset are read in it."""
+    return tablet_taken_at.tzinfo if tablet_taken_at is not None else None
+
+
+def prepare_photo(
+    data: bytes,
+    store: BlobStore,
+    *,
+    tablet_taken_at: dt.datetime | None = None,
+    claimed_name: str | None = None,
+    wait: float | None = None,
+) -> PreparedPhoto:
+    """Decode, read and store one photo in the bounded pool; no SQL, so call it with no
+    transaction open. ``wait`` bounds the wait for a pool slot (None: as long as it takes);
+    raises PoolFull when it runs out."""
+    call = partial(
+        ingest, data, store, claimed_name=claimed_name, device_tz=device_zone(tablet_taken_at)
+    )
+    running = POOL.submit(call, timeout=wait)
+    try:
+        return PreparedPhoto(data, running.result())
+    except PhotoRejected as refusal:
+        return PreparedPhoto(data, None, refusal)
+
+
+def record_photo(
     session: Session,
+    prepared: PreparedPhoto,
     *,
     inspector_id: int,
-    data: bytes,
     door: str,
     doc_id: str,
     assignment_id: int,
@@ -244,28 +290,17 @@ def receive_photo(
     item: str | None,
     device_id: str | None,
     tablet_taken_at: dt.datetime | None,
-    store: BlobStore,
     rev: str | None = None,
     content_type: str | None = None,
-    claimed_name: str | None = None,
     existing: Photo | None = None,
     visit: Visit | None = None,
     devices: Sequence[RegisteredDevice] | None = None,
-    wait: float | None = None,
 ) -> tuple[Photo, PhotoOutcome]:
-    """Store, read and check one photo of an assignment the door has checked is the sender's.
-
-    ``existing`` is the row of the same document (a new revision); ``visit`` and ``devices``
-    may come from a batch's cache. ``wait`` bounds the wait for a pool slot (None: as long as
-    it takes). Raises PoolFull when that wait runs out (before anything is written), NotFound
-    for an unknown assignment.
-    """
-    _guard(existing, inspector_id=inspector_id, data=data)
+    """Record one prepared photo of an assignment the door has checked is the sender's: SQL
+    only. ``existing`` is the row of the same document (a new revision); ``visit`` and
+    ``devices`` may come from a batch's cache. Raises NotFound for an unknown assignment."""
+    _guard(existing, inspector_id=inspector_id, data=prepared.data)
     visit = visit or load_visit(session, assignment_id)
-    # The tablet's clock carries its zone: EXIF times without an offset are read in it.
-    device_tz = tablet_taken_at.tzinfo if tablet_taken_at is not None else None
-    call = partial(ingest, data, store, claimed_name=claimed_name, device_tz=device_tz)
-    running = POOL.submit(call, timeout=wait)  # PoolFull before anything is written
     photo = photo_row(
         session,
         existing=existing,
@@ -280,9 +315,10 @@ def receive_photo(
         content_type=content_type,
         rev=rev,
     )
-    try:
-        processed = running.result()
-    except PhotoRejected as refusal:
+    processed = prepared.processed
+    if processed is None:
+        refusal = prepared.refusal
+        assert refusal is not None  # prepared: either processed or refused
         refuse_photo(
             session,
             photo,
@@ -290,7 +326,7 @@ def receive_photo(
             message_zh=refusal.message_zh,
             message_en=refusal.message_en,
             data=refusal.data,
-            received=data,
+            received=prepared.data,
         )
         return photo, PhotoOutcome(PhotoStatus.rejected, existing is None, (), photo.rejection)
     _record_content(photo, processed)
@@ -305,6 +341,27 @@ def receive_photo(
     )
     findings = evaluate_photo(session, photo, visit=visit, devices=devices)
     return photo, PhotoOutcome(PhotoStatus.accepted, existing is None, tuple(findings))
+
+
+def receive_photo(
+    session: Session,
+    *,
+    data: bytes,
+    store: BlobStore,
+    claimed_name: str | None = None,
+    wait: float | None = None,
+    **fields: Any,
+) -> tuple[Photo, PhotoOutcome]:
+    """``prepare_photo`` then ``record_photo``: for scripts and tests. A door that holds a
+    transaction calls the two apart, preparing before the transaction opens."""
+    prepared = prepare_photo(
+        data,
+        store,
+        tablet_taken_at=fields.get("tablet_taken_at"),
+        claimed_name=claimed_name,
+        wait=wait,
+    )
+    return record_photo(session, prepared, **fields)
 
 
 def _record_content(photo: Photo, processed: ProcessedPhoto) -> None:

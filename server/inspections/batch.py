@@ -1,8 +1,10 @@
-"""One batch of the sync worker: the lookups its documents share, and the rows it writes in bulk.
+"""One batch of the sync worker: the unit of work of its apply stage.
 
-A batch reads each assignment, visit and device list from SQL once, and new inspections (the
-usual case) and their audit events are written with one multi-row INSERT each per batch rather
-than one object at a time.
+A batch reads each assignment, visit and device list from SQL once, and owns every row the
+batch writes: new inspections (the usual case) and their revisions, audit events, the
+(document, revision) pairs it handled and the feedback it queues are written at the end, one
+statement a table (``write``); rows changed through the ORM (existing inspections, photos,
+custody) are flushed with them. The worker then commits once, with its checkpoint.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from inspection_forms import PlantContext
 from media.checks import RegisteredDevice
@@ -24,6 +27,17 @@ from server.evidence.models import Photo
 from server.inspections.forms import plant_context
 from server.inspections.models import Inspection, InspectionRevision
 from server.registry.models import Site
+from server.syncstate.models import IngestedRevision, OutboxDocument
+
+
+def among(
+    session: Session, column: InstrumentedAttribute[str], values: list[str]
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter however many
+    values (a statement with a hundred parameters is parsed again by the driver each time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 @dataclass
@@ -48,7 +62,7 @@ class BatchContext:
         self.new_inspections: list[dict[str, Any]] = []
         self.new_revisions: list[dict[str, Any]] = []
         self.pending_ids: set[str] = set()
-        # Rows the caller writes in bulk at the end of the batch (processed revisions, outbox).
+        # The (document, revision) pairs handled, and the documents queued for tablets.
         self.ingested: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
         # Audit events waiting for the end of a bulk batch: (action, subject type, the row or a
@@ -57,13 +71,17 @@ class BatchContext:
         self._facts: dict[int, AssignmentFacts | None] = {}
         self._visits: dict[int, Visit] = {}
         self._devices: dict[int, list[RegisteredDevice]] = {}
-        self.inspections = {
-            i.doc_id: i
-            for i in session.scalars(select(Inspection).where(Inspection.doc_id.in_(doc_ids)))
+        ids = {
+            kind: [d for d in doc_ids if d.startswith(kind)] for kind in ("inspection:", "photo:")
         }
-        self.photos = {
-            p.doc_id: p for p in session.scalars(select(Photo).where(Photo.doc_id.in_(doc_ids)))
-        }
+        self.inspections: dict[str, Inspection] = {}
+        if ids["inspection:"]:
+            found = select(Inspection).where(among(session, Inspection.doc_id, ids["inspection:"]))
+            self.inspections = {i.doc_id: i for i in session.scalars(found)}
+        self.photos: dict[str, Photo] = {}
+        if ids["photo:"]:
+            photos = select(Photo).where(among(session, Photo.doc_id, ids["photo:"]))
+            self.photos = {p.doc_id: p for p in session.scalars(photos)}
 
     def facts(self, assignment_id: int) -> AssignmentFacts | None:
         if assignment_id not in self._facts:
@@ -106,6 +124,35 @@ class BatchContext:
             data=data,
         )
 
+    def handled(self, *, db_name: str, doc_id: str, rev: str, outcome: str) -> None:
+        """Record that (``doc_id``, ``rev``) of ``db_name`` was handled: it is never applied again."""
+        self.ingested.append(
+            {"db_name": db_name, "doc_id": doc_id, "rev": rev, "outcome": outcome, "at": self.now}
+        )
+
+    def queue(self, *, db_name: str, doc_id: str, body: dict[str, Any]) -> None:
+        """Queue a server-owned document for ``db_name`` (written to CouchDB after the commit)."""
+        self.outbox.append(
+            {
+                "db_name": db_name,
+                "doc_id": doc_id,
+                "body": body,
+                "created_at": self.now,
+                "attempts": 0,
+            }
+        )
+
+    def write(self) -> None:
+        """Write every row the batch holds: new inspections, their revisions and the audit
+        events, then the handled revisions and the queued documents."""
+        self.write_new_inspections()
+        if self.ingested:
+            self.session.execute(insert(IngestedRevision), self.ingested)
+            self.ingested = []
+        if self.outbox:
+            self.session.execute(insert(OutboxDocument), self.outbox)
+            self.outbox = []
+
     def write_new_inspections(self) -> None:
         """Insert the batch's new inspections and their first revisions (two statements), then
         the audit events the batch waited with (one)."""
@@ -134,11 +181,26 @@ class BatchContext:
         if not self.new_inspections:
             return {}
         table = cast(Table, Inspection.__table__)
-        returned = self.session.execute(
-            insert(table).returning(table.c.doc_id, table.c.id, sort_by_parameter_order=True),
-            self.new_inspections,
-        )
-        ids = {doc_id: pk for doc_id, pk in returned}
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Ids drawn from the sequence first, then a plain many-row INSERT: the driver
+            # pipelines it, where INSERT … RETURNING of a hundred rows is one huge statement.
+            drawn = self.session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('inspections', 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"n": len(self.new_inspections)},
+            )
+            ids = dict(zip((row["doc_id"] for row in self.new_inspections), drawn, strict=True))
+            self.session.execute(
+                insert(table), [{**row, "id": ids[row["doc_id"]]} for row in self.new_inspections]
+            )
+        else:
+            returned = self.session.execute(
+                insert(table).returning(table.c.doc_id, table.c.id, sort_by_parameter_order=True),
+                self.new_inspections,
+            )
+            ids = {doc_id: pk for doc_id, pk in returned}
         self.session.execute(
             insert(cast(Table, InspectionRevision.__table__)),
             [

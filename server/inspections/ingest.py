@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from inspection_forms import Problem
 from media import BlobStore
 from server.evidence.service import (
+    PreparedPhoto,
     accepted_changes,
     holds_evidence,
-    receive_photo,
+    prepare_photo,
+    record_photo,
     refuse_document,
 )
 from server.inspections import rules
@@ -315,11 +317,14 @@ def ingest_photo(
     data: bytes | None,
     store: BlobSink,
     batch: BatchContext,
+    prepared: PreparedPhoto | None = None,
 ) -> Feedback:
     """Receive a photo document through the evidence pipeline (server.evidence.service).
 
     The photo is stored, read and checked, or kept as rejected with a reason the inspector can
-    act on (not their assignment, no photo attached, not a photo we accept).
+    act on (not their assignment, no photo attached, not a photo we accept). The sync worker
+    passes the photo ``prepared`` (decoded and stored) before its transaction opened; given
+    only ``data``, it is prepared here (scripts, the demo).
     """
     doc_id = doc["_id"]
     existing = batch.photos.get(doc_id)
@@ -368,14 +373,15 @@ def ingest_photo(
             **said,
         )
         return refusal
-    photo, outcome = receive_photo(
+    if prepared is None:
+        prepared = prepare_photo(data, store, tablet_taken_at=said["tablet_taken_at"])
+    photo, outcome = record_photo(
         session,
+        prepared,
         inspector_id=owner_id,
-        data=data,
         door="sync",
         doc_id=doc_id,
         assignment_id=facts.assignment.id,
-        store=store,
         existing=existing,
         visit=batch.visit(facts),
         devices=batch.devices(owner_id),

@@ -83,3 +83,19 @@ class AssignmentPush(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     pushed_version: Mapped[int]
     withdrawn: Mapped[bool] = mapped_column(default=False)
+
+
+class WorkerHeartbeat(Base):
+    """A sync worker's sign of life: when it last finished a pass, and the backlog it saw.
+
+    Written at most every ``heartbeat_every`` seconds (an idle worker writes nothing else), so
+    a heartbeat older than a few of those intervals means the worker has stopped."""
+
+    __tablename__ = "sync_worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    beat_at: Mapped[dt.datetime]
+    backlog: Mapped[int | None]  # changes waiting over all its databases; None: unknown
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(120))
+    last_error: Mapped[str | None] = mapped_column(Text)  # the last database error it retried

@@ -33,6 +33,8 @@ def test_health_ok_with_a_real_couchdb(settings, db_connection, couch_url):
     assert response.json["database"] == "ok"
     assert response.json["couchdb"] == "ok"
     assert response.json["couchdb_security"] == "ok"
+    assert (response.json["database"], response.json["couchdb"]) == ("ok", "ok")
+    assert response.json["worker"]["status"] == "none"  # no heartbeat yet: not a failure
 
 
 def test_openapi_served_and_committed_copy_is_current(client, app):

@@ -172,7 +172,7 @@ def test_a_document_that_keeps_failing_is_quarantined(live, worker, monkeypatch)
     good = world.document(lead)
     live.tablet(lead, [{"op": "put", "docs": [document]}, {"op": "push"}])
     live.tablet(lead, [{"op": "put", "docs": [good]}, {"op": "push"}])
-    import sync.worker as worker_module
+    import sync.apply as worker_module
 
     real = worker_module.ingest_inspection
 

@@ -90,15 +90,34 @@ class Photos(MethodView):
         A refused photo (not JPEG/HEIC, damaged, too large) is kept as rejected with its
         reason code and messages; sending the same bytes again gives the same answer.
         """
-        upload = files["file"]
-        photo, outcome = access.upload_photo(
-            db_session(),
-            actor=current_actor(),
-            store=media_store(),
-            data=upload.read(),
-            claimed_name=upload.filename,
+        upload, data = files["file"], files["file"].read()
+        session, actor = db_session(), current_actor()
+        admitted = access.admit_upload(
+            session,
+            actor=actor,
+            doc_id=form["doc_id"],
+            data=data,
+            assignment_id=form["assignment_id"],
+        )
+        if admitted.answer is not None:
+            photo, outcome = admitted.answer
+            return photo, 200
+        # No transaction is held while the photo is decoded: the reads above end here (they
+        # changed nothing), the photo is read and stored, then one short transaction records it.
+        session.commit()
+        prepared = access.prepare_upload(
+            media_store(), data=data, taken_at=form["taken_at"], claimed_name=upload.filename
+        )
+        photo, outcome = access.record_upload(
+            session,
+            admitted,
+            prepared,
+            actor=actor,
+            inspection_doc_id=form["inspection_doc_id"],
+            item=form["item"],
+            device_id=form["device_id"],
+            taken_at=form["taken_at"],
             content_type=upload.mimetype or None,
-            **form,
         )
         return photo, 201 if outcome.created else 200
 

@@ -15,7 +15,7 @@ from server.web.identity import sign_in as start_session
 
 
 @page("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Response | tuple[str, int] | str:
+def sign_in() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str:
     """The sign-in form; a good password starts the session, an inspector's gets a 403 page."""
     target = safe_next(request.values.get("next"), url_for("web.queue"))
     if request.method == "GET":
