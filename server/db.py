@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
@@ -15,9 +16,13 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Select,
+    Table,
+    Text,
+    bindparam,
     create_engine,
     event,
     func,
+    insert,
     select,
     text,
 )
@@ -147,3 +152,65 @@ def paginate(
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.scalars(query.order_by(order_by).offset(offset).limit(limit)).unique()
     return list(rows), total
+
+
+def insert_rows(
+    session: Session, table: Table, rows: list[dict[str, Any]], *, raw: dict[str, str] | None = None
+) -> None:
+    """INSERT ``rows`` into ``table`` in the session's transaction: on PostgreSQL with one COPY
+    (a statement per row, even pipelined, costs the server a parse-bind-execute each and the
+    driver a dump each; COPY streams them), elsewhere as one executemany.
+
+    Each row is a mapping of column keys; ``raw`` maps a column to the row key holding its value
+    already as the column's text (e.g. canonical JSON that must be stored as it was hashed).
+    Columns a row leaves out take their Python-side default, as an INSERT would give them.
+    """
+    if not rows:
+        return
+    raw = raw or {}
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        statement = insert(table)
+        if raw:
+            statement = statement.values(
+                {column: bindparam(key, type_=Text()) for column, key in raw.items()}
+            )
+        session.execute(statement, rows)
+        return
+    keys = {key for row in rows for key in row}
+    names: list[str] = []
+    readers: list[Callable[[dict[str, Any]], Any]] = []
+    for column in table.columns:
+        key = raw.get(column.key, column.key)
+        processor = None if column.key in raw else column.type.bind_processor(dialect)
+        if key in keys:
+            read = _reader(key)
+        elif column.default is not None and not column.primary_key:
+            read = _default_reader(column.default)
+        else:
+            continue  # the database's own default (a sequence, a server default) or NULL
+        names.append(f'"{column.name}"')
+        readers.append(_processed(read, processor))
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([read(row) for read in readers])
+
+
+def _reader(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(key)
+
+
+def _default_reader(default: Any) -> Callable[[dict[str, Any]], Any]:
+    if default.is_callable:  # SQLAlchemy wraps a no-argument callable to take a context
+        return lambda _row: default.arg(None)
+    return lambda _row: default.arg
+
+
+def _processed(
+    read: Callable[[dict[str, Any]], Any], processor: Callable[[Any], Any] | None
+) -> Callable[[dict[str, Any]], Any]:
+    if processor is None:
+        return read
+    return lambda row: None if (value := read(row)) is None else processor(value)

@@ -11,13 +11,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, Text, bindparam, insert, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from server.audit.chain import VerifyReport, content_text, dumps, normalise_data, verify
 from server.audit.models import HEAD_ID, AuditChainHead, AuditEvent, lock_head, move_head
-from server.db import utcnow
+from server.db import insert_rows, utcnow
 
 _HEAD = cast(Table, AuditChainHead.__table__)
 _EVENTS = cast(Table, AuditEvent.__table__)
@@ -82,17 +81,9 @@ def record_many(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
             data_text=row["data_text"],
         )
         row["hash"] = last = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    session.execute(_insert_written(session), rows)
+    insert_rows(session, _EVENTS, rows, raw={"data": "data_text"})
     move_head(session, seq, last)
     return len(rows)
-
-
-def _insert_written(session: Session) -> Insert:
-    """INSERT of events whose ``data`` is given as JSON text (``data_text``)."""
-    text_param: Any = bindparam("data_text", type_=Text())
-    if session.get_bind().dialect.name == "postgresql":
-        text_param = sql_cast(text_param, _EVENTS.c.data.type)
-    return insert(_EVENTS).values(data=text_param)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:

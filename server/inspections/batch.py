@@ -21,6 +21,7 @@ from inspection_forms import PlantContext
 from media.checks import RegisteredDevice
 from server.assignments.models import Assignment, AssignmentMember
 from server.audit.service import record, record_many
+from server.db import insert_rows
 from server.evidence import repository as evidence_repository
 from server.evidence.evaluation import Visit, visit_of
 from server.evidence.models import Photo
@@ -147,10 +148,10 @@ class BatchContext:
         events, then the handled revisions and the queued documents."""
         self.write_new_inspections()
         if self.ingested:
-            self.session.execute(insert(IngestedRevision), self.ingested)
+            insert_rows(self.session, cast(Table, IngestedRevision.__table__), self.ingested)
             self.ingested = []
         if self.outbox:
-            self.session.execute(insert(OutboxDocument), self.outbox)
+            insert_rows(self.session, cast(Table, OutboxDocument.__table__), self.outbox)
             self.outbox = []
 
     def write_new_inspections(self) -> None:
@@ -192,8 +193,10 @@ class BatchContext:
                 {"n": len(self.new_inspections)},
             )
             ids = dict(zip((row["doc_id"] for row in self.new_inspections), drawn, strict=True))
-            self.session.execute(
-                insert(table), [{**row, "id": ids[row["doc_id"]]} for row in self.new_inspections]
+            insert_rows(
+                self.session,
+                table,
+                [{**row, "id": ids[row["doc_id"]]} for row in self.new_inspections],
             )
         else:
             returned = self.session.execute(
@@ -201,8 +204,9 @@ class BatchContext:
                 self.new_inspections,
             )
             ids = {doc_id: pk for doc_id, pk in returned}
-        self.session.execute(
-            insert(cast(Table, InspectionRevision.__table__)),
+        insert_rows(
+            self.session,
+            cast(Table, InspectionRevision.__table__),
             [
                 {
                     **{k: v for k, v in row.items() if k != "doc_id"},

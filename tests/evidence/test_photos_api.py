@@ -22,7 +22,7 @@ from tests.media.test_damaged_photos import tiled_heic
 
 from .conftest import photo_bytes
 
-CACHE = "private, max-age=31536000, immutable"
+CACHE = "no-store"  # evidence stays out of browser caches (issue 12 §8)
 
 
 def custody_events(session, photo_id):

@@ -46,7 +46,8 @@ def test_the_worker_process_outlives_a_database_it_cannot_reach(tmp_path):
 
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",  # cannot be opened
+        # nothing listens there (a SQLite path would be created empty at start-up)
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
         "COUCHDB_URL": "http://127.0.0.1:9",  # nothing listens
         "INSTANCE_PATH": str(tmp_path),
         "SECRET_KEY": "test-only",
@@ -65,5 +66,5 @@ def test_the_worker_process_outlives_a_database_it_cannot_reach(tmp_path):
         worker.send_signal(signal.SIGTERM)
         _out, err = worker.communicate(timeout=10)
     assert worker.returncode == 0
-    assert "database error" in err and "unable to open database file" in err
+    assert "database error" in err and "OperationalError" in err
     assert "failing pass(es) in a row" in err

@@ -30,8 +30,9 @@ from server.evidence.models import Photo
 
 blp = Blueprint("photos", __name__, url_prefix="/api/photos", description="Photo evidence")
 
-# A pictures's bytes never change under its sha256: caches may keep it for a year, privately.
-PICTURE_CACHE = "private, max-age=31536000, immutable"
+# Evidence is never kept in a browser's cache (a shared office computer): each view is asked
+# for, and recorded in custody. The ETag still names the bytes (their sha256 and kind).
+PICTURE_CACHE = "no-store"
 # The photo plus the form fields and the multipart framing; werkzeug stops reading beyond.
 UPLOAD_MAX_BYTES = DEFAULT_LIMITS.max_bytes + 64 * 1024
 # flask-smorest documents one request body per location; the upload has two (form, files).
