@@ -19,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from inspection_forms import PlantContext
 from server.inspections.batch import BatchContext, Feedback, among
 from server.inspections.ingest import BlobSink, ingest_inspection, ingest_photo, withdraw
 from server.syncstate.models import IngestedRevision, SyncCheckpoint, SyncFailure
 from sync import outbox
+from sync.ahead import MAX_CONTEXTS, Pins
 from sync.contract import db_owner
 from sync.fetch import Fetched, Position, revision_key, winning_rev
 
@@ -56,6 +58,7 @@ class ApplyStage:
     batch_size: int
     max_attempts: int
     _positions: dict[str, Position]
+    _contexts: dict[int, tuple[PlantContext, Pins]]
 
     def apply(self, fetched: Fetched, owner: int) -> PassReport | None:
         """The apply stage: every row of the batch and the checkpoint, one short commit.
@@ -125,6 +128,7 @@ class ApplyStage:
         db, changes = fetched.db, fetched.changes
         ids = [change["id"] for change in changes]
         batch = BatchContext(session, ids, bulk=not isolate)
+        batch.validated = fetched.validated
         seen: set[tuple[str, str]] = {
             (doc_id, rev)
             for doc_id, rev in session.execute(
@@ -144,7 +148,15 @@ class ApplyStage:
         if not fetched.complete:
             report.interrupted.append(db)
         batch.write()  # every row the batch holds, a statement a table
+        self._remember(batch)
         return last_seq
+
+    def _remember(self, batch: BatchContext) -> None:
+        """Keep the plant contexts this batch loaded, for validating the next page ahead."""
+        if len(self._contexts) > MAX_CONTEXTS:
+            self._contexts.clear()
+        for assignment_id, facts in batch.known_facts().items():
+            self._contexts[assignment_id] = (facts.context, frozenset(facts.pins))
 
     def _handle(
         self,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from media import BlobStore
 from server.evidence.service import PreparedPhoto, prepare_photo
-from server.inspections.batch import among
+from server.inspections.batch import Validated, among
 from server.syncstate.models import IngestedRevision, SyncCheckpoint
 from sync.couch import CouchClient, CouchError
 
@@ -71,6 +71,8 @@ class Fetched:
     # What stopped one document (CouchDB refused it, its photo could not be stored): retried,
     # then quarantined, like any document that fails when applied.
     failures: dict[str, Exception] = field(default_factory=dict)
+    # Submitted inspections validated while the previous batch was applied (sync/ahead.py).
+    validated: dict[tuple[str, str], Validated] = field(default_factory=dict)
 
 
 def position(sessions: sessionmaker[Session], db: str) -> Position:

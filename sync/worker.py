@@ -38,11 +38,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from inspection_forms import PlantContext
 from server.accounts.models import Role, User
+from server.inspections.batch import Validated
 from server.inspections.ingest import BlobSink
 from server.reconciliation.service import refresh_for_assignments
 from server.syncstate.heartbeat import beat
 from sync import outbox
+from sync.ahead import Pins, validate_ahead
 from sync.apply import ApplyStage, PassReport
 from sync.assignments import push_assignments
 from sync.contract import db_name, db_owner
@@ -88,12 +91,14 @@ class Worker(ApplyStage):
         # The next page of a feed is read while the current one is processed.
         self._reader = couch.clone()
         self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed")
-        self._prefetched: dict[str, tuple[str | None, Future[dict[str, Any]]]] = {}
+        self._prefetched: dict[str, tuple[str | None, Future[tuple[dict[str, Any], Any]]]] = {}
         # Visits whose evidence arrived: their filings are reconciled again once per pass.
         self._touched: set[int] = set()
         # Where each database's checkpoint stands after this worker's last commit there: the next
         # page is read from it without asking SQL. Forgotten when another worker moved it.
         self._positions: dict[str, Position] = {}
+        # Plant contexts of the assignments recent batches met, for validating ahead.
+        self._contexts: dict[int, tuple[PlantContext, Pins]] = {}
         self._last_beat: float | None = None  # monotonic time of the last heartbeat written
         self._backlog: int | None = None  # as the last whole pass left it
         self._last_error: str | None = None
@@ -103,24 +108,35 @@ class Worker(ApplyStage):
         self._fetcher.close()
         self._reader.close()
 
-    def _read_feed(self, db: str, since: str | None) -> dict[str, Any]:
-        """The page of ``db``'s feed after ``since``: prefetched if it was, read now if not."""
+    def _read_feed(
+        self, db: str, since: str | None
+    ) -> tuple[dict[str, Any], dict[tuple[str, str], Validated]]:
+        """The page of ``db``'s feed after ``since`` and what of it was validated ahead:
+        prefetched if it was, read now (nothing validated) if not."""
         ahead = self._prefetched.pop(db, None)
-        feed = None
+        page = None
         if ahead is not None and ahead[0] == since:  # the page starts at our checkpoint
-            feed = ahead[1].result()
+            page = ahead[1].result()
         elif ahead is not None:
             ahead[1].cancel()
-        if feed is None:
-            feed = self._changes(self.couch, db, since)
+        if page is None:
+            page = self._changes(self.couch, db, since), {}
+        feed = page[0]
         if len(feed.get("results", [])) >= self.batch_size:
             following = feed["last_seq"]
             following = following if isinstance(following, str) else str(following)
             self._prefetched[db] = (
                 following,
-                self._prefetcher.submit(self._changes, self._reader, db, following),
+                self._prefetcher.submit(self._page_ahead, db, following, dict(self._contexts)),
             )
-        return feed
+        return page
+
+    def _page_ahead(
+        self, db: str, since: str, contexts: dict[int, tuple[PlantContext, Pins]]
+    ) -> tuple[dict[str, Any], dict[tuple[str, str], Validated]]:
+        """Read the next page and validate what it can while the current batch is applied."""
+        feed = self._changes(self._reader, db, since)
+        return feed, validate_ahead(feed, contexts)
 
     def _changes(self, client: CouchClient, db: str, since: str | None) -> dict[str, Any]:
         return client.changes(
@@ -269,8 +285,8 @@ class Worker(ApplyStage):
     def fetch(self, db: str) -> Fetched:
         """The fetch stage: no SQL transaction is open while CouchDB or a photo is waited on."""
         at = self._positions.pop(db, None) or position(self.sessions, db)
-        feed = self._read_feed(db, at.seq)
+        feed, validated = self._read_feed(db, at.seq)
         changes: list[dict[str, Any]] = list(feed.get("results", []))
-        fetched = Fetched(db, at, feed, changes)
+        fetched = Fetched(db, at, feed, changes, validated=validated)
         seen = already_ingested(self.sessions, db, [c for c in changes if needs_fetch(c)])
         return self._fetcher.complete(fetched, seen)

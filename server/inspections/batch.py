@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, select, te
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from inspection_forms import PlantContext
+from inspection_forms import PlantContext, Problem
 from media.checks import RegisteredDevice
 from server.assignments.models import Assignment, AssignmentMember
 from server.audit.service import record, record_many
@@ -39,6 +39,16 @@ def among(
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A submitted inspection validated ahead of its batch: the plant context it was checked
+    against and what was found. Used only while the batch's own context is equal to it, so the
+    answer is the one validating now would give (validation is a function of the two)."""
+
+    context: PlantContext
+    problems: list[Problem]
 
 
 @dataclass
@@ -66,6 +76,8 @@ class BatchContext:
         # The (document, revision) pairs handled, and the documents queued for tablets.
         self.ingested: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
+        # (doc id, rev) -> validated ahead by the worker's fetch stage (may be empty).
+        self.validated: dict[tuple[str, str], Validated] = {}
         # Audit events waiting for the end of a bulk batch: (action, subject type, the row or a
         # new inspection's doc id, data, actor).
         self._audit: list[tuple[str, str, Any, dict[str, Any], int]] = []
@@ -83,6 +95,10 @@ class BatchContext:
         if ids["photo:"]:
             photos = select(Photo).where(among(session, Photo.doc_id, ids["photo:"]))
             self.photos = {p.doc_id: p for p in session.scalars(photos)}
+
+    def known_facts(self) -> dict[int, AssignmentFacts]:
+        """The assignments this batch loaded (those that exist)."""
+        return {key: facts for key, facts in self._facts.items() if facts is not None}
 
     def facts(self, assignment_id: int) -> AssignmentFacts | None:
         if assignment_id not in self._facts:

@@ -111,12 +111,12 @@ def _judge(session: Session, batch: BatchContext, owner_id: int, doc: dict[str, 
         return _Verdict(InspectionStatus.rejected, reason, facts, "kept")
     if doc.get("status") != "submitted":
         return _Verdict(InspectionStatus.draft, reason, facts, "kept" if reason else "received")
-    found = [p.to_dict() for p in _validate(facts, doc)]
+    found = [p.to_dict() for p in _validate(facts, doc, batch)]
     status = InspectionStatus.rejected if found else InspectionStatus.accepted
     return _Verdict(status, reason + found, facts, "kept" if reason else status.value)
 
 
-def _validate(facts: AssignmentFacts, doc: dict[str, Any]) -> list[Problem]:
+def _validate(facts: AssignmentFacts, doc: dict[str, Any], batch: BatchContext) -> list[Problem]:
     if (doc.get("form_id"), doc.get("form_version")) not in facts.pins:
         pinned = ", ".join(f"{f} v{v}" for f, v in sorted(facts.pins))
         return [
@@ -128,6 +128,9 @@ def _validate(facts: AssignmentFacts, doc: dict[str, Any]) -> list[Problem]:
                 f"v{doc.get('form_version')} is not one of them",
             )
         ]
+    ahead = batch.validated.get((doc.get("_id"), doc.get("_rev")))  # type: ignore[arg-type]
+    if ahead is not None and ahead.context == facts.context:
+        return ahead.problems
     return dry_run(doc, facts.context)
 
 
