@@ -4,6 +4,8 @@ so what is stored is exactly what validating in the apply stage would give."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from inspection_forms import PlantContext
 from server.inspections.forms import dry_run
 from sync.ahead import validate_ahead
@@ -62,15 +64,11 @@ def test_an_answer_ahead_is_used_only_for_an_equal_context():
     stale = Validated(CONTEXT, [])
     changed = PlantContext(lines=("L01",), gates=("G01",), cems_points=("MN411700000001",))
 
-    class Facts:
-        pins = {(doc["form_id"], doc["form_version"]): None}
+    pins = {(doc["form_id"], doc["form_version"]): None}
+    batch = SimpleNamespace(validated={(doc["_id"], "1-a"): stale})
 
-        def __init__(self, context):
-            self.context = context
-
-    class Batch:
-        validated = {(doc["_id"], "1-a"): stale}
-
-    assert ingest._validate(Facts(CONTEXT), doc, Batch()) is stale.problems
-    again = ingest._validate(Facts(changed), doc, Batch())
+    assert ingest._validate(SimpleNamespace(context=CONTEXT, pins=pins), doc, batch) is (
+        stale.problems
+    )
+    again = ingest._validate(SimpleNamespace(context=changed, pins=pins), doc, batch)
     assert again == dry_run(doc, changed) and again != []
