@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -192,10 +193,15 @@ def insert_rows(
             continue  # the database's own default (a sequence, a server default) or NULL
         names.append(f'"{column.name}"')
         readers.append(_processed(read, processor))
+    copy_sql = f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN'
+    dbapi = dialect.loaded_dbapi
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([read(row) for read in readers])
+    try:
+        with cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row([read(row) for read in readers])
+    except dbapi.Error as exc:  # as SQLAlchemy would raise it: callers catch SQLAlchemyError
+        raise DBAPIError.instance(copy_sql, None, exc, dbapi.Error, dialect=dialect) from exc
 
 
 def _reader(key: str) -> Callable[[dict[str, Any]], Any]:
