@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspection_forms import Form
+from server.assignments.county import CITY_REASONS
 from server.assignments.models import Assignment, AssignmentMember, AssignmentStatus
 from server.catalogue import catalogue
 from server.compliance.models import IntegrityRecord, Penalty
@@ -133,6 +134,8 @@ class _Chunk:
         for assignment in self.session.scalars(
             select(Assignment)
             .where(Assignment.filing_id.in_(ids), Assignment.status != AssignmentStatus.cancelled)
+            # the county's own check is not the city's visit (S4 §三(二)/(三), assignments.county)
+            .where(Assignment.reason.in_(CITY_REASONS))
             .order_by(Assignment.id)
         ):
             self.assignments[assignment.filing_id].append(assignment)

@@ -26,6 +26,13 @@ class MissingItemsRequired(ValidationFailed):
     code = "workflow.missing_items_required"
 
 
+class CountyCheckOpen(Conflict):
+    """S4 §三(二): the county checks on site before it forwards; a check still planned or under
+    way is finished (done) or cancelled first."""
+
+    code = "workflow.county_check_open"
+
+
 class RateTooLow(ValidationFailed):
     """Rule 12: at least 30% of B applicants are checked on site."""
 

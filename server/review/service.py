@@ -17,8 +17,9 @@ from server.db import paginate
 from server.errors import ValidationFailed
 from server.filings.models import Filing, FilingStatus
 from server.filings.repository import get_filing
+from server.review import repository
 from server.review.deadlines import Deadline, filing_deadline
-from server.review.errors import DecisionOnlyByFourEyes, MissingItemsRequired
+from server.review.errors import CountyCheckOpen, DecisionOnlyByFourEyes, MissingItemsRequired
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision, ReviewTransition
 from server.review.workflow import Action, Stage, Step, allowed_actions, next_status, step_for
 
@@ -199,6 +200,8 @@ def _apply(
             errors["on"] = [f"{on.isoformat()} is before the filing's last step on {last}"]
     if errors:
         raise ValidationFailed(f"cannot {action.value} this filing", errors=errors)
+    if action is Action.forward:
+        _county_check_finished(session, filing)
     filing.status = target
     if action is Action.supplement:
         filing.supplement_on = on  # the county's 7 days start again from here
@@ -231,6 +234,19 @@ def _apply(
         },
     )
     return Outcome(row, review_state(session, filing, today))
+
+
+def _county_check_finished(session: Session, filing: Filing) -> None:
+    """Raises CountyCheckOpen while the county's own on-site check is planned or published."""
+    open_check = repository.open_county_check(session, filing.id)
+    if open_check is not None:
+        raise CountyCheckOpen(
+            f"县级现场核查（任务 {open_check}）尚未完成：请先将其标记为完成或取消，再报送市局"
+            "（S4 §三(二)：县级初审时进行现场核查，然后报送）。 / The county's on-site check "
+            f"(assignment {open_check}) is still open: mark it done or cancel it before "
+            "forwarding (S4 §三(二): the county checks on site in its review, then forwards).",
+            errors={"action": [f"assignment {open_check} is still planned or published"]},
+        )
 
 
 def filing_review_state(session: Session, actor: Actor, filing_id: int) -> ReviewState:
