@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 # tables (never their services) is the exception pyproject.toml's layer contract names.
 from server.assignments.models import ACTIVE_STATUSES, Assignment, AssignmentMember
 from server.compliance.models import ConflictDeclaration
-from server.review.models import DecisionStatus, ReviewDecision
+from server.review.models import DecisionStatus, ReviewDecision, ReviewTransition
 
 
 def decisions_of(session: Session, filing_id: int) -> list[ReviewDecision]:
@@ -53,3 +53,12 @@ def open_county_check(session: Session, filing_id: int) -> int | None:
         Assignment.status.in_(ACTIVE_STATUSES),
     )
     return session.scalar(query.order_by(Assignment.id).limit(1))
+
+
+def earlier_lists(session: Session, filing_id: int) -> list[ReviewTransition]:
+    """The filing's returns for supplement and supplements, oldest first."""
+    query = select(ReviewTransition).where(
+        ReviewTransition.filing_id == filing_id,
+        ReviewTransition.action.in_(("return_for_supplement", "supplement")),
+    )
+    return list(session.scalars(query.order_by(ReviewTransition.id)))

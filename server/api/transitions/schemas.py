@@ -22,6 +22,15 @@ class TransitionRequestSchema(ma.Schema):
         metadata={"description": "return_for_supplement: every missing item, at once"},
     )
     reason = ma.fields.String(load_default=None, allow_none=True)
+    supplied_items = ma.fields.List(
+        ma.fields.String(),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "supplement: the material it brought, each piece named; a later "
+            "return may list problems of these besides items left unfixed (S4 §三(二))"
+        },
+    )
 
 
 class TransitionSchema(ma.Schema):
@@ -35,6 +44,7 @@ class TransitionSchema(ma.Schema):
     actor_id = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     missing_items = ma.fields.List(ma.fields.String(), allow_none=True)
+    supplied_items = ma.fields.List(ma.fields.String(), allow_none=True)
 
 
 class DeadlineSchema(ma.Schema):
