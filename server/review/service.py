@@ -26,6 +26,7 @@ from server.review.errors import (
     MissingItemsRequired,
 )
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision, ReviewTransition
+from server.review.register import Late, is_late
 from server.review.told import items_not_told_before
 from server.review.workflow import Action, Stage, Step, allowed_actions, next_status, step_for
 
@@ -42,6 +43,7 @@ class ReviewState:
     deadline: Deadline | None
     days_left: int | None
     missing_items: list[Any]  # while returned: the list the plant was given
+    late_filing: Late | None = None  # received after its batch's deadline (S1 §(十七))
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def review_state(session: Session, filing: Filing, today: dt.date | None = None)
         deadline=deadline,
         days_left=deadline.days_left(today) if deadline else None,
         missing_items=missing,
+        late_filing=is_late(session, filing),
     )
 
 
