@@ -39,6 +39,13 @@ class NotSelected(Conflict):
     code = "assignment.not_selected"
 
 
+class CountyCheckRefused(Conflict):
+    """S4 §三(二): the county checks on site the A, B (incl. B-) and leading applicants in its
+    own review; nothing else is a county check."""
+
+    code = "assignment.county_check_refused"
+
+
 class DuplicateAssignment(Conflict):
     code = "assignment.duplicate"
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.accounts.actor import Actor
 from server.accounts.models import Role, User
 from server.assignments import repository
+from server.assignments.county import county_check_basis
 from server.assignments.errors import (
     BadWindow,
     BlacklistedExpert,
@@ -126,7 +127,13 @@ def check_team(session: Session, *, members: list[int], enterprise_id: int) -> N
 def _basis(
     session: Session, actor: Actor, filing: Filing, draw_id: int | None
 ) -> tuple[int | None, str]:
-    """(draw id, reason) that justifies checking the filing on site. Raises NotSelected, NotFound."""
+    """(draw id, reason) that justifies checking the filing on site: the county's own check while
+    it is in county review (S4 §三(二)), else a full check or a draw's selection (S4 §三(三)).
+
+    Raises NotSelected, NotFound, Forbidden, CountyCheckRefused.
+    """
+    if draw_id is None and filing.status is FilingStatus.county_review:
+        return county_check_basis(actor, filing)
     if draw_id is not None:
         draw = session.get(Draw, draw_id)
         if draw is None or (actor.role is Role.county_reviewer and draw.published_at is None):
@@ -143,7 +150,8 @@ def _basis(
         return None, FULL_CHECK
     raise NotSelected(
         f"filing {filing.id} claims {main.claimed_grade} and no draw selected it; only full checks "
-        "(A+, A, leading, advanced) and filings a draw selected are checked on site"
+        "(A+, A, leading, advanced) and filings a draw selected are checked on site by the city, "
+        "and the county checks A, B and leading applicants while the filing is in county review"
     )
 
 
@@ -173,8 +181,11 @@ def create_assignment(
 ) -> Assignment:
     """Assign a team to check a filing on site, pinning the form versions that apply now.
 
-    Raises NotFound, Forbidden, BadWindow, the TeamRefused family, NotSelected, FilingClosed,
-    DuplicateAssignment.
+    A filing in county review gets the county's own check (reason ``county_check``,
+    ``server.assignments.county``).
+
+    Raises NotFound, Forbidden, BadWindow, the TeamRefused family, NotSelected,
+    CountyCheckRefused, FilingClosed, DuplicateAssignment.
     """
     filing = repository.load_filing(session, filing_id)
     enterprise = filing.site.enterprise

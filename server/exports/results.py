@@ -20,6 +20,7 @@ plant was checked on site, and where its review stands.
 | 审定级别 | the grade of the last confirmed review decision |
 | 是否现场核查 / 是否保障类 | checked on site (an accepted inspection); essential-service plant |
 | 审核状态 / 年度 / 批次 | the review state, the filing year, the review batch |
+| 按时申报 | filed by the batch's deadline; else late, managed at the lowest grade (S1 §(十七)) |
 | 备注 | what a reader must know: unverifiable indicators, a void visit, a grade-down |
 """
 
@@ -44,6 +45,7 @@ from server.filings.models import Filing, FilingStatus
 from server.reconciliation.models import ReconciliationResult
 from server.reconciliation.service import Keep, read_current, store
 from server.review.models import DecisionOutcome, ReviewBatch, ReviewDecision
+from server.review.register import Late, late_filings
 
 NOTICE = (
     "S1《石家庄市生态环境局关于做好2020年重污染天气重点行业绩效分级和应急减排清单修订工作的"
@@ -66,6 +68,7 @@ COLUMNS = (
     Column("审核状态", "Review state", 12),
     Column("年度", "Year", 8),
     Column("批次", "Review batch", 14),
+    Column("按时申报", "Filed by the deadline (S1 §(十七))", 16),
     Column("备注", "Remarks", 48),
 )
 
@@ -127,6 +130,7 @@ def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[
     results = current.results
     places = {(filing.site.enterprise.city, filing.year) for filing in filings}
     batch_of = _batch_names(repository.batches(session, places))
+    late = late_filings(session, filings)  # S1 §(十七): managed at the lowest grade
     for number, filing in enumerate(filings, start=1):
         enterprise = filing.site.enterprise
         result = results.get(filing.id)
@@ -148,6 +152,7 @@ def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[
             labels.STATUS_NAMES[filing.status],
             filing.year,
             batch or labels.NONE,
+            _on_time_text(late.get(filing.id)),
             "；".join(remarks(filing, result, decision)),
         ]
 
@@ -188,6 +193,12 @@ def remarks(
     elif filing.status is FilingStatus.withdrawn:
         notes.append("企业已撤回申报")
     return notes
+
+
+def _on_time_text(late: Late | None) -> str:
+    if late is None:
+        return "是"
+    return f"逾期{late.days_late}天，按最低等级管理"
 
 
 def _batch_names(batches: list[ReviewBatch]) -> dict[tuple[str, int, str], str]:

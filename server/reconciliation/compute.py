@@ -360,6 +360,19 @@ def _obligations(
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
     main = _main_case(inputs.cases)
     steps: list[dict[str, Any]] = []
+    if inputs.late_filing and grade is not None:
+        # S1 §(十七): a filing made after the deadline is managed at the lowest grade
+        lowest = main.scale[-1]
+        steps.append(
+            _new_step(
+                "obligations.late_filing",
+                f"未按时上报申报材料，按最低等级 {lowest} 级落实应急减排措施（S1 §(十七)）",
+                f"Filed after the batch's deadline: the emergency measures of the lowest grade, "
+                f"{lowest}, apply (S1 §(十七))",
+                grade=lowest,
+            )
+        )
+        grade = lowest
     if grade is None or grade not in main.scale:
         lowest = main.scale[-1]
         steps.append(

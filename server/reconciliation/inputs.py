@@ -76,4 +76,6 @@ class FilingInputs:
     downgraded_within_year: bool = False
     bars_downgraded: bool = False
     on: dt.date | None = None  # the day exclusions are judged on (China time)
+    # Received after its batch's deadline: managed at the lowest grade (S1 §(十七), review.register)
+    late_filing: bool = False
     plant: dict[str, Any] = field(default_factory=dict)  # names for the emergency list entry

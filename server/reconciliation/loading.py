@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspection_forms import Form
+from server.assignments.county import CITY_REASONS
 from server.assignments.models import Assignment, AssignmentMember, AssignmentStatus
 from server.catalogue import catalogue
 from server.compliance.models import IntegrityRecord, Penalty
@@ -40,6 +41,7 @@ from server.reconciliation.models import CemsRecord, ElectricityMeter, MeteringR
 from server.registry.models import CemsPoint, Enterprise, ProductionLine, Site
 from server.review.jurisdiction import JurisdictionRules, rules_for
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision
+from server.review.register import batch_index, late_in
 
 CHUNK = 500  # filings per round of queries: IN lists stay well under every engine's limit
 ONE_YEAR = dt.timedelta(days=365)
@@ -114,6 +116,7 @@ class _Chunk:
         self._visit_rows()
         self._production_rows(site_ids)
         self._compliance_rows(site_ids, enterprise_ids)
+        self.batches = batch_index(session, {(e.city, f.year) for f, _, e in self.filings})
 
     def _filing_rows(self, ids: list[int]) -> None:
         self.cases: dict[int, list[IndustryCase]] = defaultdict(list)
@@ -133,6 +136,8 @@ class _Chunk:
         for assignment in self.session.scalars(
             select(Assignment)
             .where(Assignment.filing_id.in_(ids), Assignment.status != AssignmentStatus.cancelled)
+            # the county's own check is not the city's visit (S4 §三(二)/(三), assignments.county)
+            .where(Assignment.reason.in_(CITY_REASONS))
             .order_by(Assignment.id)
         ):
             self.assignments[assignment.filing_id].append(assignment)
@@ -335,6 +340,19 @@ class _Chunk:
             metering=tuple(Reading(r[2], r[3], r[4], r[5]) for r in power),
         )
 
+    def _late(self, filing: Filing, enterprise: Enterprise) -> bool:
+        main = next((c for c in self.cases[filing.id] if c.is_main), None)
+        return main is not None and (
+            late_in(
+                self.batches,
+                city=enterprise.city,
+                year=filing.year,
+                main_industry=main.industry_code,
+                received_on=filing.received_on,
+            )
+            is not None
+        )
+
     def build(
         self,
         filing: Filing,
@@ -365,6 +383,8 @@ class _Chunk:
         )
         typical = self.typical.get(site.id, {})
         digest.add("downgraded", downgraded, sorted(typical.items()))
+        late = self._late(filing, enterprise)
+        digest.add("late", late)
         inputs = FilingInputs(
             filing_id=filing.id,
             year=filing.year,
@@ -380,6 +400,7 @@ class _Chunk:
             downgraded_within_year=downgraded,
             bars_downgraded=city.bars_downgraded,
             on=self.on,
+            late_filing=late,
             plant={
                 "enterprise": enterprise.name,
                 "credit_code": enterprise.credit_code,

@@ -26,6 +26,20 @@ class MissingItemsRequired(ValidationFailed):
     code = "workflow.missing_items_required"
 
 
+class ItemsNotToldAtOnce(ValidationFailed):
+    """S4 §三(二) 一次性告知: a later return may list only items left unfixed or problems of the
+    material the supplement brought; anything else should have been told the first time."""
+
+    code = "workflow.items_not_told_at_once"
+
+
+class CountyCheckOpen(Conflict):
+    """S4 §三(二): the county checks on site before it forwards; a check still planned or under
+    way is finished (done) or cancelled first."""
+
+    code = "workflow.county_check_open"
+
+
 class RateTooLow(ValidationFailed):
     """Rule 12: at least 30% of B applicants are checked on site."""
 

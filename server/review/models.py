@@ -77,6 +77,9 @@ class ReviewTransition(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # Returned for supplement: every missing item, told to the plant at once (S4 §三(二)).
     missing_items: Mapped[list[Any] | None] = mapped_column(JSON)
+    # A supplement: the material it brought, each piece named. A later return may list only
+    # items of an earlier list left unfixed or problems of this material (server.review.told).
+    supplied_items: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class DecisionOutcome(enum.StrEnum):

@@ -17,9 +17,17 @@ from server.db import paginate
 from server.errors import ValidationFailed
 from server.filings.models import Filing, FilingStatus
 from server.filings.repository import get_filing
+from server.review import repository
 from server.review.deadlines import Deadline, filing_deadline
-from server.review.errors import DecisionOnlyByFourEyes, MissingItemsRequired
+from server.review.errors import (
+    CountyCheckOpen,
+    DecisionOnlyByFourEyes,
+    ItemsNotToldAtOnce,
+    MissingItemsRequired,
+)
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision, ReviewTransition
+from server.review.register import Late, is_late
+from server.review.told import items_not_told_before
 from server.review.workflow import Action, Stage, Step, allowed_actions, next_status, step_for
 
 MAX_ITEM_LENGTH = 500
@@ -35,6 +43,7 @@ class ReviewState:
     deadline: Deadline | None
     days_left: int | None
     missing_items: list[Any]  # while returned: the list the plant was given
+    late_filing: Late | None = None  # received after its batch's deadline (S1 §(十七))
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ def review_state(session: Session, filing: Filing, today: dt.date | None = None)
         deadline=deadline,
         days_left=deadline.days_left(today) if deadline else None,
         missing_items=missing,
+        late_filing=is_late(session, filing),
     )
 
 
@@ -89,6 +99,20 @@ def _missing_items(items: list[str] | None) -> list[str]:
     return list(seen)
 
 
+def _list_problems(step: Step, items: list[str], supplied: list[str]) -> dict[str, list[str]]:
+    """Missing items only on a return, supplied items only on a supplement; each not too long."""
+    errors: dict[str, list[str]] = {}
+    if items and not step.needs_missing_items:
+        errors["missing_items"] = ["only return_for_supplement takes missing items"]
+    if any(len(item) > MAX_ITEM_LENGTH for item in items):
+        errors["missing_items"] = [f"each item at most {MAX_ITEM_LENGTH} characters"]
+    if supplied and step.action is not Action.supplement:
+        errors["supplied_items"] = ["only supplement takes supplied items"]
+    if any(len(item) > MAX_ITEM_LENGTH for item in supplied):
+        errors["supplied_items"] = [f"each item at most {MAX_ITEM_LENGTH} characters"]
+    return errors
+
+
 def _last_day(session: Session, filing: Filing) -> dt.date:
     last = session.scalar(
         select(func.max(ReviewTransition.effective_on)).where(
@@ -107,13 +131,17 @@ def transition(
     on: dt.date | None = None,
     missing_items: list[str] | None = None,
     reason: str | None = None,
+    supplied_items: list[str] | None = None,
 ) -> Outcome:
     """Apply ``action`` to the filing on day ``on`` (China; default today); the step and the
-    filing's new state (with the deadline that now runs).
+    filing's new state (with the deadline that now runs). ``supplied_items``: what a
+    supplement brought, each piece named (S4 §三(二), ``server.review.told``).
 
     Raises DecisionOnlyByFourEyes (``decide``: only ``decide_by`` takes it), Forbidden (wrong
     role or county), IllegalTransition (wrong state, with what is allowed),
-    MissingItemsRequired, ValidationFailed (a day in the future or before the last step).
+    MissingItemsRequired, ItemsNotToldAtOnce (a later list with an item told neither before nor
+    about the supplement), CountyCheckOpen (forward while the county's check is open),
+    ValidationFailed (a day in the future or before the last step).
     """
     if action is Action.decide:
         raise _decide_alone(filing)
@@ -125,6 +153,7 @@ def transition(
         on=on,
         missing_items=missing_items,
         reason=reason,
+        supplied_items=supplied_items,
     )
 
 
@@ -170,12 +199,14 @@ def _apply(
     on: dt.date | None = None,
     missing_items: list[str] | None = None,
     reason: str | None = None,
+    supplied_items: list[str] | None = None,
 ) -> Outcome:
     step = step_for(action)
     authorize(actor, step, filing.site.enterprise.county)
     source = filing.status
     target = next_status(source, action)
     items = _missing_items(missing_items)
+    supplied = _missing_items(supplied_items)
     if step.needs_missing_items and not items:
         raise MissingItemsRequired(
             "returning a filing for supplement needs the complete list of missing items, "
@@ -184,11 +215,7 @@ def _apply(
         )
     today = china_today()
     on = on or today
-    errors: dict[str, list[str]] = {}
-    if items and not step.needs_missing_items:
-        errors["missing_items"] = ["only return_for_supplement takes missing items"]
-    if any(len(item) > MAX_ITEM_LENGTH for item in items):
-        errors["missing_items"] = [f"each item at most {MAX_ITEM_LENGTH} characters"]
+    errors = _list_problems(step, items, supplied)
     if step.needs_reason and not (reason or "").strip():
         errors["reason"] = [f"{action.value} needs a reason"]
     if on > today:
@@ -199,6 +226,10 @@ def _apply(
             errors["on"] = [f"{on.isoformat()} is before the filing's last step on {last}"]
     if errors:
         raise ValidationFailed(f"cannot {action.value} this filing", errors=errors)
+    if action is Action.forward:
+        _county_check_finished(session, filing)
+    if action is Action.return_for_supplement:
+        _told_at_once(session, filing, items)
     filing.status = target
     if action is Action.supplement:
         filing.supplement_on = on  # the county's 7 days start again from here
@@ -211,6 +242,7 @@ def _apply(
         actor_id=actor.user_id,
         reason=(reason or "").strip() or None,
         missing_items=items or None,
+        supplied_items=supplied or None,
     )
     session.add(row)
     session.flush()  # the id goes into the audit event; a concurrent move fails here (version)
@@ -227,10 +259,48 @@ def _apply(
             "to": target.value,
             "on": on.isoformat(),
             "missing_items": items,
+            "supplied_items": supplied,
             "reason": row.reason,
         },
     )
     return Outcome(row, review_state(session, filing, today))
+
+
+def _told_at_once(session: Session, filing: Filing, items: list[str]) -> None:
+    """A later return lists only items left unfixed or problems of what a supplement brought
+    (S4 §三(二) 一次性告知, ``server.review.told``). Raises ItemsNotToldAtOnce naming the others."""
+    told: list[str] = []
+    supplied: list[str] = []
+    for row in repository.earlier_lists(session, filing.id):
+        told += row.missing_items or []
+        supplied += row.supplied_items or []
+    if not told:
+        return  # the first return: its list is the complete one
+    new = items_not_told_before(items, told=told, supplied=supplied)
+    if not new:
+        return
+    zh, en = "、".join(new), "; ".join(new)
+    raise ItemsNotToldAtOnce(
+        f"需要补正的全部内容应在第一次退回时一次性告知企业（S4 §三(二)）。再次退回只能列出上次清单中"
+        f"仍未补正的事项，或补正材料本身带来的问题；以下事项两者都不是：{zh}。 / Everything to "
+        "supply must be told to the plant at once, on the first return (S4 §三(二)). A later "
+        "return may list only items of the earlier list left unfixed, or problems of material "
+        f"the supplement brought; these are neither: {en}.",
+        errors={"missing_items": [f"not told before and not about the supplement: {en}"]},
+    )
+
+
+def _county_check_finished(session: Session, filing: Filing) -> None:
+    """Raises CountyCheckOpen while the county's own on-site check is planned or published."""
+    open_check = repository.open_county_check(session, filing.id)
+    if open_check is not None:
+        raise CountyCheckOpen(
+            f"县级现场核查（任务 {open_check}）尚未完成：请先将其标记为完成或取消，再报送市局"
+            "（S4 §三(二)：县级初审时进行现场核查，然后报送）。 / The county's on-site check "
+            f"(assignment {open_check}) is still open: mark it done or cancel it before "
+            "forwarding (S4 §三(二): the county checks on site in its review, then forwards).",
+            errors={"action": [f"assignment {open_check} is still planned or published"]},
+        )
 
 
 def filing_review_state(session: Session, actor: Actor, filing_id: int) -> ReviewState:

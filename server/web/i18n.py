@@ -84,6 +84,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.overdue_by": ("超期 {days} 天", "{days} d overdue"),
     "queue.days_left": ("剩 {days} 天", "{days} d left"),
     "queue.due_today": ("今日到期", "due today"),
+    "queue.late_filing": ("逾期申报 {days} 天", "filed {days} d late"),
+    "queue.late_filing.why": (
+        "未按时上报申报材料，按最低等级进行管理（S1 §(十七)）。",
+        "Filed after the batch's deadline: managed at the lowest grade (S1 §(十七)).",
+    ),
     "queue.prev": ("上一页", "Previous"),
     "queue.next": ("下一页", "Next"),
     "queue.scope": ("辖区：{county}", "Area: {county}"),

@@ -25,6 +25,7 @@ from server.registry.models import Enterprise, Site
 from server.review.deadlines import Deadline, DeadlineKind, deadline_of
 from server.review.jurisdiction import JurisdictionRules, rules_for
 from server.review.models import ReviewTransition
+from server.review.register import Late, late_filings
 from server.web.deadline_queue import DueFilter, due_page
 
 PAGE_SIZE = 25
@@ -46,6 +47,7 @@ class QueueRow:
     main_case: IndustryCase | None
     deadline: Deadline | None
     days_left: int | None
+    late: Late | None = None  # filed after its batch's deadline (S1 §(十七))
 
     @property
     def overdue(self) -> bool:
@@ -91,7 +93,8 @@ def review_queue(
             limit=page_size,
         )
         deadlines = _deadlines_of(session, filings, today)
-        rows = [_row(f, deadlines.get(f.id), today) for f in filings]
+        late = late_filings(session, filings)
+        rows = [_row(f, deadlines.get(f.id), today, late.get(f.id)) for f in filings]
         return QueuePage(rows, total, page, page_size)
     window, total = due_page(
         session,
@@ -109,14 +112,18 @@ def review_queue(
         limit=page_size,
     )
     by_id = _load(session, [filing_id for filing_id, _ in window])
-    rows = [_row(by_id[filing_id], deadline, today) for filing_id, deadline in window]
+    late = late_filings(session, by_id.values())
+    rows = [
+        _row(by_id[filing_id], deadline, today, late.get(filing_id))
+        for filing_id, deadline in window
+    ]
     return QueuePage(rows, total, page, page_size)
 
 
-def _row(filing: Filing, deadline: Deadline | None, today: dt.date) -> QueueRow:
+def _row(filing: Filing, deadline: Deadline | None, today: dt.date, late: Late | None) -> QueueRow:
     main = next((c for c in filing.cases if c.is_main), filing.cases[0] if filing.cases else None)
     left = deadline.days_left(today) if deadline else None
-    return QueueRow(filing, main, deadline, left)
+    return QueueRow(filing, main, deadline, left, late)
 
 
 def _load(session: Session, ids: list[int]) -> dict[int, Filing]:

@@ -30,6 +30,7 @@ HEADER = [
     "审核状态",
     "年度",
     "批次",
+    "按时申报",
     "备注",
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,7 +102,7 @@ def county_rows(city):
         filing = city[key]
         enterprise = filing.site.enterprise
         identity = [enterprise.county, enterprise.name, enterprise.credit_code, filing.site.name]
-        rows.append([number, *identity, *columns[:7], 2026, *columns[7:]])
+        rows.append([number, *identity, *columns[:7], 2026, columns[7], "是", *columns[8:]])
     return rows
 
 
@@ -122,8 +123,8 @@ def test_the_xlsx_reads_back_cell_by_cell(fetch, make_user, city):
     assert rows[0] == HEADER
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    widths = {letter: sheet.column_dimensions[letter].width for letter in "ACDO"}
-    assert widths == {"A": 6, "C": 32, "D": 22, "O": 48}
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ACDP"}
+    assert widths == {"A": 6, "C": 32, "D": 22, "P": 48}
     assert sheet["D2"].number_format == "@"  # a credit code is text, never a rounded number
     assert rows[1:] == county_rows(city)
     notes = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}

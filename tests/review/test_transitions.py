@@ -193,4 +193,5 @@ def test_review_state_endpoint(client, make_filing, make_user, login, move):
         "deadline": None,
         "days_left": None,
         "missing_items": ["排污许可证副本"],
+        "late_filing": None,
     }

@@ -25,6 +25,7 @@ from tests.factories import PASSWORD
 from tests.review_factories import (  # noqa: F401 (fixtures)
     at_city,
     city_actor,
+    make_batch,
     make_inspector,
     move,
 )

@@ -24,7 +24,12 @@ class AssignmentSchema(ma.Schema):
     filing_id = ma.fields.Integer()
     site_id = ma.fields.Integer()
     draw_id = ma.fields.Integer(allow_none=True)
-    reason = ma.fields.String(metadata={"description": "full_check or sampled"})
+    reason = ma.fields.String(
+        metadata={
+            "description": "full_check or sampled (the city's visits, S4 §三(三)); county_check: "
+            "the county's own check in county review (S4 §三(二)), not the city's visit"
+        }
+    )
     window_start = ma.fields.AwareDateTime()
     window_end = ma.fields.AwareDateTime()
     status = ma.fields.Enum(AssignmentStatus, by_value=True)

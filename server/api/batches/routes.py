@@ -6,11 +6,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from server.api.batches.schemas import BatchDetailSchema, BatchQuerySchema, BatchSchema
+from server.api.batches.schemas import (
+    BatchDetailSchema,
+    BatchQuerySchema,
+    BatchSchema,
+    RegisterQuerySchema,
+    RegisterRowSchema,
+)
 from server.api.common import page_window, set_etag
 from server.api.scope import db_session
 from server.auth import current_actor
-from server.review import batches
+from server.review import batches, register
 
 blp = Blueprint("batches", __name__, url_prefix="/api/batches", description="Review batches")
 
@@ -48,3 +54,17 @@ class BatchItem(MethodView):
         summary = batches.batch_summary(db_session(), current_actor(), batch_id)
         set_etag(blp, summary.batch)
         return summary
+
+
+@blp.route("/<int:batch_id>/register")
+class BatchRegister(MethodView):
+    @blp.arguments(RegisterQuerySchema, location="query")
+    @blp.response(200, RegisterRowSchema(many=True))
+    @blp.paginate()
+    def get(self, query, batch_id: int, pagination_parameters: PaginationParameters):
+        """The plants the batch expects, each on time, late, missing or not yet due (S1 §(十七),
+        S2 §六); county reviewers see their county"""
+        _, rows = register.register_for(db_session(), current_actor(), batch_id, **query)
+        offset, limit = page_window(pagination_parameters)
+        pagination_parameters.item_count = len(rows)
+        return rows[offset : offset + limit]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.review.register import RegisterStatus
+
 
 class BatchSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
@@ -31,3 +33,34 @@ class BatchDetailSchema(ma.Schema):
 class BatchQuerySchema(ma.Schema):
     year = ma.fields.Integer()
     city = ma.fields.String()
+
+
+class RegisterQuerySchema(ma.Schema):
+    status = ma.fields.Enum(
+        RegisterStatus,
+        by_value=True,
+        metadata={"description": "on_time, late, missing or not_due"},
+    )
+
+
+class RegisterRowSchema(ma.Schema):
+    site_id = ma.fields.Integer()
+    site_name = ma.fields.String()
+    enterprise_id = ma.fields.Integer()
+    enterprise_name = ma.fields.String()
+    credit_code = ma.fields.String()
+    county = ma.fields.String()
+    industries = ma.fields.List(
+        ma.fields.String(), metadata={"description": "the site's industries in this batch"}
+    )
+    filing_id = ma.fields.Integer(allow_none=True)
+    received_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.Enum(
+        RegisterStatus,
+        by_value=True,
+        metadata={
+            "description": "late: received after the batch's deadline; missing: no filing and "
+            "the deadline has passed; both are managed at the lowest grade (S1 §(十七), S2 §六)"
+        },
+    )
+    days_late = ma.fields.Integer(allow_none=True)

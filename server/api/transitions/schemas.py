@@ -22,6 +22,15 @@ class TransitionRequestSchema(ma.Schema):
         metadata={"description": "return_for_supplement: every missing item, at once"},
     )
     reason = ma.fields.String(load_default=None, allow_none=True)
+    supplied_items = ma.fields.List(
+        ma.fields.String(),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "supplement: the material it brought, each piece named; a later "
+            "return may list problems of these besides items left unfixed (S4 §三(二))"
+        },
+    )
 
 
 class TransitionSchema(ma.Schema):
@@ -35,6 +44,7 @@ class TransitionSchema(ma.Schema):
     actor_id = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     missing_items = ma.fields.List(ma.fields.String(), allow_none=True)
+    supplied_items = ma.fields.List(ma.fields.String(), allow_none=True)
 
 
 class DeadlineSchema(ma.Schema):
@@ -45,6 +55,14 @@ class DeadlineSchema(ma.Schema):
     day_kind = ma.fields.String(metadata={"description": "calendar or working"})
 
 
+class LateFilingSchema(ma.Schema):
+    batch_id = ma.fields.Integer()
+    batch_name = ma.fields.String()
+    deadline = ma.fields.Date()
+    received_on = ma.fields.Date()
+    days_late = ma.fields.Integer()
+
+
 class ReviewStateSchema(ma.Schema):
     filing_id = ma.fields.Integer()
     status = ma.fields.Enum(FilingStatus, by_value=True)
@@ -52,6 +70,14 @@ class ReviewStateSchema(ma.Schema):
     deadline = ma.fields.Nested(DeadlineSchema, allow_none=True)
     days_left = ma.fields.Integer(allow_none=True, metadata={"description": "negative: overdue"})
     missing_items = ma.fields.List(ma.fields.String())
+    late_filing = ma.fields.Nested(
+        LateFilingSchema,
+        allow_none=True,
+        metadata={
+            "description": "received after its batch's deadline: managed at the lowest grade, "
+            "its emergency-list grade is the lowest (S1 §(一)(十七), S2 §六)"
+        },
+    )
 
 
 class OutcomeSchema(ma.Schema):
