@@ -346,3 +346,55 @@ def test_an_integrity_record_entered_by_hand_is_not_written_twice(
     assert decide(filing, "grade_down", "D", reasons=["falsification"]).status_code == 201
     count = select(func.count()).select_from(IntegrityRecord)
     assert session.scalar(count.where(IntegrityRecord.enterprise_id == enterprise.id)) == 1
+
+
+# --- item 13: judgement calls (docs/review.md) -----------------------------------------------
+
+
+def test_an_essential_service_plant_decided_at_b_minus_loses_its_exemption(
+    make_filing, make_site, at_city, move, decide, session
+):
+    """S0 §五(一) 保障类企业申报豁免管控的前提是达到 B 级及以上绩效或引领性指标水平; S2 §三
+    须达到…B级及以上要求 — the notices write "B（含 B-）" wherever they include B- and not here:
+    a glass plant decided at B- is no longer exempt, and the confirmation records it."""
+    filing = at_city(
+        make_filing(
+            site=make_site(),
+            essential_service=True,
+            cases=[foundry_case("B", industry_code="glass")],
+        )
+    )
+    move(filing, "start_city_review")
+    confirmed = decide(filing, "grade_down", "B-")
+    assert confirmed.status_code == 201, confirmed.json
+    [event] = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "decision.confirmed", AuditEvent.subject_id == confirmed.json["id"]
+        )
+    ).all()
+    assert event.data["consequences"] == ["essential_service_exemption_lost"]
+
+
+def test_a_gate_without_plate_recognition_or_its_photo_is_decided_c(
+    make_filing, make_site, at_city, move, visit_at, decide, client, reviewers
+):
+    """S1 §(五) 凡厂区所有车辆能够进出的门口均应安装车辆视频抓拍识别及门禁系统 binds A, B (incl.
+    B-) and leading; a C plant has no such requirement, and a missing photo is missing evidence,
+    not a failed C requirement (S1 §(四) 有据可查 keeps it from proving more): the reviewers may
+    decide C, and nothing in the rules refuses it."""
+    site = make_site()
+    filing = at_city(
+        make_filing(
+            site=site,
+            cases=[case("foundry", "A", True, "transport_control.gate_plate_recognition")],
+        )
+    )
+    move(filing, "start_city_review")
+    visit_at(filing, {"gates": {"G01": {"plate_recognition": False, "gate_photo": []}}})
+    result = client.get(f"/api/filings/{filing.id}/reconciliation", headers=reviewers[0]).json
+    [indicator] = result["cases"][0]["indicators"]
+    assert indicator["verdict"] == "contradicted"
+    assert result["supported_grade"] == "D"  # the evidence shows nothing better: no photo at C
+    confirmed = decide(filing, "grade_down", "C")
+    assert confirmed.status_code == 201, confirmed.json
+    assert confirmed.json["grade"] == "C"
