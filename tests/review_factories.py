@@ -6,6 +6,7 @@ Each of tests/review, tests/sampling and tests/assignments imports them in its c
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from server.accounts.actor import Actor
 from server.accounts.models import Role, User
+from server.assignments.models import Assignment
+from server.assignments.service import create_assignment
 from server.filings.models import Filing
+from server.inspections.models import Inspection, InspectionStatus
+from server.reconciliation.models import DataImport, ElectricityMeter, MeteringReading
 from server.review.batches import create_batch
 from server.review.decisions import confirm_decision, propose_decision
 from server.review.models import ReviewBatch
@@ -22,6 +27,7 @@ from server.review.service import transition
 from server.review.workflow import Action
 from tests.factories import CITY, COUNTY, foundry_case
 
+_meters = itertools.count(1)
 WINDOW_START = dt.datetime(2026, 9, 1, 0, 0, tzinfo=dt.UTC)
 WINDOW_END = dt.datetime(2026, 9, 5, 0, 0, tzinfo=dt.UTC)
 
@@ -118,5 +124,72 @@ def make_city_filing(
 def make_inspector(make_user: Callable[..., User]) -> Callable[..., User]:
     def make(county: str | None = COUNTY, **kw: Any) -> User:
         return make_user(Role.inspector, county=county, **kw)
+
+    return make
+
+
+def metering_at(session: Session, site_id: int, *, producing: bool = True) -> None:
+    """Separate electricity metering of the site over two hours of the visit window: production
+    at 80 kW and treatment at 30 kW (normal production, rules 5 and 21), or production idle."""
+    upload = DataImport(
+        kind="metering", site_id=site_id, sha256="0" * 64, accepted=16, duplicates=0, rejected=0
+    )
+    meters = [
+        ElectricityMeter(site_id=site_id, code=f"M{site_id}-{role}-{next(_meters)}", role=role)
+        for role in ("production", "treatment")
+    ]
+    session.add_all([upload, *meters])
+    session.flush()
+    for slot in range(8):  # a reading every 15 minutes
+        at = WINDOW_START + dt.timedelta(hours=1, minutes=15 * slot)
+        for meter, kw in zip(meters, (80.0 if producing else 0.0, 30.0), strict=True):
+            session.add(
+                MeteringReading(
+                    meter_id=meter.id, site_id=site_id, import_id=upload.id, at=at, kw=kw
+                )
+            )
+    session.flush()
+
+
+@pytest.fixture
+def visit_at(
+    session: Session, city_actor: Actor, make_user: Callable[..., User]
+) -> Callable[..., Assignment]:
+    """A finished on-site visit of a filing: two inspectors' accepted inspections (the common
+    form, with ``answers``) and metering that shows normal production, or production idle with
+    ``producing=False`` (the visit is then void, rule 5)."""
+
+    def make(
+        filing: Filing,
+        answers: dict[str, Any] | None = None,
+        *,
+        producing: bool = True,
+        draw_id: int | None = None,
+    ) -> Assignment:
+        team = [make_user(Role.inspector, county=COUNTY) for _ in "ab"]
+        assignment = create_assignment(
+            session,
+            actor=city_actor,
+            filing_id=filing.id,
+            members=[u.id for u in team],
+            window_start=WINDOW_START,
+            window_end=WINDOW_END,
+            draw_id=draw_id,
+        )
+        for n, user in enumerate(team):
+            session.add(
+                Inspection(
+                    doc_id=f"inspection:{assignment.id}-{n}",
+                    assignment_id=assignment.id,
+                    inspector_id=user.id,
+                    form_id="common",
+                    form_version=1,
+                    status=InspectionStatus.accepted,
+                    current_rev="1-a",
+                    answers={"production_normal": True, **(answers or {})},
+                )
+            )
+        metering_at(session, filing.site_id, producing=producing)
+        return assignment
 
     return make

@@ -457,3 +457,12 @@ def compute(inputs: FilingInputs) -> dict[str, Any]:
         "obligations": shown_obligations,
         "emergency_list_entry": entry,
     }
+
+
+def exclusions(
+    inputs: FilingInputs, grade: str, scale: tuple[str, ...]
+) -> tuple[str, list[dict[str, Any]], list[str]]:
+    """The exclusions of rules 6, 7 and 16 applied to ``grade`` as of ``inputs.on``: the grade
+    they leave, their steps and their consequences. A review decision re-checks its grade with
+    this on the day it is confirmed (server.review.decision_evidence)."""
+    return _exclusions(inputs, grade, scale)

@@ -41,6 +41,10 @@ BARRING_PENALTIES = frozenset(
 # Our reading: A+ is chosen from A plants, B- is part of B ("B (incl. B-)"), and Henan's
 # "advanced" level stands where the national "leading" does.
 TOP_GRADES = frozenset({"A+", "A", "B", "B-", "leading", "advanced"})
+# Rule 16 (S0 §五(一), S2 §三): essential-service plants keep their exemption at "B 级及以上" or
+# leading. The notices write "B（含 B-）" wherever they include B-, and not here: B- does not
+# keep it (docs/review.md, judgement calls).
+ESSENTIAL_SERVICE_GRADES = TOP_GRADES - {"B-"}
 
 # A common level to compare grades of different scales (rule 4): leading/advanced stand with
 # A, non-leading/non-advanced with C (they are neither "at least B" nor leading, rule 16).
@@ -350,7 +354,7 @@ def apply_exclusions(
             )
         )
         grade = new
-    if essential_service and grade not in TOP_GRADES:
+    if essential_service and grade not in ESSENTIAL_SERVICE_GRADES:
         consequences.append("essential_service_exemption_lost")
         steps.append(
             Step(

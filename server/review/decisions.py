@@ -14,7 +14,9 @@ events), never commit.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -23,11 +25,19 @@ from sqlalchemy.orm import Session
 from server.accounts.actor import REVIEWER_ROLES, Actor
 from server.accounts.models import Role, User
 from server.audit.service import record
+from server.clock import china_today
 from server.db import utcnow
 from server.errors import NotFound
 from server.filings.models import Filing, FilingStatus
 from server.filings.repository import get_filing
 from server.review import repository
+from server.review.decision_evidence import (
+    check_exclusions,
+    check_falsification,
+    check_multi_industry,
+    check_on_site,
+    evidence_on,
+)
 from server.review.decision_rules import (
     check_evidence,
     clean_comment,
@@ -47,6 +57,7 @@ from server.review.errors import (
     OpenProposalExists,
     SamePersonTwice,
 )
+from server.review.falsification import needs_integrity_record, record_falsification
 from server.review.models import DecisionOutcome, DecisionStatus, ReviewDecision
 from server.review.reasons import REASON_CODES, ReasonCode
 from server.review.service import decide_by
@@ -116,6 +127,38 @@ def _require_city_review(filing: Filing) -> None:
     )
 
 
+# --- the rules of the notices, as of the decision day ------------------------------------------
+
+
+@dataclass(frozen=True)
+class RulesChecked:
+    day: dt.date
+    consequences: list[str]  # rule 16: e.g. essential_service_exemption_lost
+    falsification: list[str]  # the falsification items the visit failed (rule 7)
+
+
+def check_rules(
+    session: Session,
+    filing: Filing,
+    outcome: DecisionOutcome,
+    grade: str | None,
+    codes: list[str],
+    *,
+    day: dt.date | None = None,
+) -> RulesChecked:
+    """Check a decision against the filing as it stands on ``day`` (today in China): rule 7
+    (falsification found), rules 6 and 7 (exclusions), rule 2 (several industries) and rule 12
+    (the on-site check). Raises FalsificationFound, ExcludedAtDecision, MultiIndustryPolicy,
+    OnSiteCheckRequired, each saying the rule in words."""
+    day = day or china_today()
+    evidence = evidence_on(session, filing, day)
+    items = check_falsification(evidence, outcome, grade, codes)
+    consequences = check_exclusions(evidence, grade)
+    check_multi_industry(evidence, grade)
+    check_on_site(evidence, outcome, grade)
+    return RulesChecked(day, consequences, items)
+
+
 # --- the steps ------------------------------------------------------------------------------
 
 
@@ -157,7 +200,8 @@ def propose_decision(
     Raises DecisionRoleRefused (not a city reviewer), NotFound (outside the actor's county),
     DeciderBlacklisted, DeciderWasOnVisit, DeciderConflicted, FilingNotAtDecision,
     OpenProposalExists, ReasonRequired, UnknownReasonCode, ReasonNotForOutcome,
-    DecisionGradeInvalid, DecisionInputInvalid.
+    DecisionGradeInvalid, DecisionInputInvalid. The rules of ``check_rules`` are checked when
+    the proposal is confirmed, as of that day (the dossier shows them beside the proposal).
     """
     _require_reader(actor)
     filing = get_filing(session, actor, filing_id)
@@ -258,14 +302,19 @@ def confirm_decision(
 
     Raises DecisionRoleRefused, NotFound, DecisionNotOpen, SamePersonTwice, DeciderBlacklisted,
     DeciderWasOnVisit, DeciderConflicted, FilingNotAtDecision, DecisionGradeInvalid (the claim
-    changed since the proposal), DecisionInputInvalid, IllegalTransition.
+    changed since the proposal), DecisionInputInvalid, IllegalTransition, and the rules of
+    ``check_rules`` as of today: FalsificationFound, ExcludedAtDecision, MultiIndustryPolicy,
+    OnSiteCheckRequired. A grade-down for falsification enters the plant in the integrity
+    record (once), which bars it from filing for a year.
     """
     decision, filing = _open_decision(session, actor, decision_id)
     _second_reviewer(session, actor, decision, filing)
     _require_city_review(filing)
     case = main_case(filing)
-    decided_grade(decision.outcome, decision.grade, case, list(decision.reason_codes))  # still fits
+    codes = list(decision.reason_codes)
+    decided_grade(decision.outcome, decision.grade, case, codes)  # still fits the claim
     text = clean_comment(comment)
+    checked = check_rules(session, filing, decision.outcome, decision.grade, codes)
     decision.status = DecisionStatus.confirmed
     decision.confirmed_by, decision.confirmed_at = actor.user_id, utcnow()
     decision.confirm_comment = text
@@ -275,6 +324,17 @@ def confirm_decision(
         step = decide_by(session, actor=actor, filing=filing, decision=decision, reason=summary)
         step_id = step.transition.id
     session.flush()  # a concurrent answer to the same proposal fails here (version)
+    integrity: dict[str, Any] = {}
+    if needs_integrity_record(decision):
+        entry, written = record_falsification(
+            session,
+            actor=actor,
+            decision=decision,
+            filing=filing,
+            day=checked.day,
+            items=checked.falsification,
+        )
+        integrity = {"integrity_record_id": entry.id, "integrity_record_written": written}
     _audit(
         session,
         actor,
@@ -283,6 +343,10 @@ def confirm_decision(
         comment=text,
         transition_id=step_id,
         filing_status=filing.status.value,
+        decided_on=checked.day.isoformat(),
+        consequences=checked.consequences,
+        falsification_found=checked.falsification,
+        **integrity,
     )
     return decision
 

@@ -136,3 +136,37 @@ class DecisionInputInvalid(DecisionRefused, ValidationFailed):
     """An unknown outcome, a missing or over-long comment, a malformed fingerprint."""
 
     code = "decision.invalid"
+
+
+class DecisionAgainstRule(DecisionRefused, Conflict):
+    """The decision breaks a rule of the notices as the filing stands on the decision day; the
+    message states the rule and its source in words, and what decision would fit."""
+
+    code = "decision.against_rule"
+
+
+class OnSiteCheckRequired(DecisionAgainstRule):
+    """Rule 12 (S4 §三(三)): A, A+, leading and drawn B applicants are verified on site, while
+    the plant produces normally (rule 5)."""
+
+    code = "decision.on_site_check_required"
+
+
+class ExcludedAtDecision(DecisionAgainstRule):
+    """Rules 6 and 7: a penalty, a downgrade or the integrity record bars the grade on the
+    decision day."""
+
+    code = "decision.grade_excluded"
+
+
+class MultiIndustryPolicy(DecisionAgainstRule):
+    """Rule 2 (S2 §二, S4 §三(二)): the grade is not what the jurisdiction's multi-industry
+    policy gives."""
+
+    code = "decision.multi_industry_policy"
+
+
+class FalsificationFound(DecisionAgainstRule):
+    """Rule 7 (S1 §(五), S4 §三(四)): the visit found deleted video or altered vehicle records."""
+
+    code = "decision.falsification_found"

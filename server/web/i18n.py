@@ -223,6 +223,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Proposed; another reviewer must confirm it.",
     ),
     "decision.confirmed_ok": ("决定已确认。", "The decision is confirmed."),
+    "decision.confirmation_blocked": (
+        "按现行规则，此提议今天不能确认：",
+        "Under the rules, this proposal cannot be confirmed today:",
+    ),
     "decision.rejected_ok": ("决定已驳回。", "The decision is rejected."),
     "decision.withdrawn_ok": ("决定已撤回。", "The decision is withdrawn."),
     "decision.supported_was": (

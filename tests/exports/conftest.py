@@ -29,6 +29,7 @@ from tests.review_factories import (  # noqa: F401 (fixtures)
     make_city_filing,
     make_inspector,
     move,
+    visit_at,
 )
 
 

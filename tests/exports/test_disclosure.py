@@ -29,9 +29,18 @@ PHONE = re.compile(r"(?<![0-9A-Z])1[3-9]\d{9}(?![0-9A-Z])")  # a mobile number, 
 
 @pytest.fixture
 def published(
-    session, make_city_filing, make_filing, make_site, make_enterprise, at_city, decide, move
+    session,
+    make_city_filing,
+    make_filing,
+    make_site,
+    make_enterprise,
+    at_city,
+    decide,
+    move,
+    visit_at,
 ):
     confirmed = make_city_filing("A")
+    visit_at(confirmed)  # rule 12: an A is confirmed on a visit in normal production
     decide(confirmed, "confirm", comment="企业联系人张三 13812345678 现场配合")
     graded_down = make_city_filing("B")
     decide(graded_down, "grade_down", "C", confirm_comment="同意降级，李四")
@@ -40,10 +49,12 @@ def published(
             site=make_site(enterprise=make_enterprise(name="某军工配套厂", classified=True))
         )
     )
+    visit_at(secret)
     decide(secret, "confirm")
     revisit = make_city_filing("A")
     decide(revisit, "new_visit")  # confirmed, but it decides no grade
     later = make_city_filing("A")
+    visit_at(later)
     decide(later, "confirm")
     move(later, "downgrade", reason="抽查发现无组织排放不达标")  # rule 14: the A no longer stands
     undecided = make_city_filing("B")

@@ -20,6 +20,7 @@ from server.audit.models import AuditEvent
 from server.evidence.models import PhotoCustody
 from server.exports import verify_package
 from tests.factories import COUNTY, OTHER_COUNTY
+from tests.review_factories import metering_at
 
 VERIFIER = Path(verify_package.__file__)
 DOCUMENTS = {
@@ -79,6 +80,7 @@ def exported(fetch, make_user, photographed, decide, session, tmp_path):
     county reviewer of its county."""
     shot = photographed()
     filing = shot.visit.site.filings[0]
+    metering_at(session, filing.site_id)  # normal production: the A may be confirmed (rule 12)
     decide(filing, "confirm")
     looked = fetch(f"/api/photos/{shot.photos['inside'][0]['id']}/original", make_user())
     assert looked.status_code == 200

@@ -7,4 +7,5 @@ from tests.review_factories import (  # noqa: F401 (fixtures)
     make_city_filing,
     make_inspector,
     move,
+    visit_at,
 )

@@ -9,7 +9,7 @@ from server.accounts.models import Role
 from server.clock import china_today
 from server.review.deadlines import DeadlineKind, list_deadlines
 from server.review.jurisdiction import add_version
-from tests.factories import CITY, OTHER_COUNTY
+from tests.factories import CITY, OTHER_COUNTY, foundry_case
 
 
 def days_ago(n):
@@ -54,8 +54,8 @@ def scenario(make_filing, move):
             "start_city_review",
             on=days_ago(14),
         ),
-        "decided": move(
-            make_filing(received_on=days_ago(60)),
+        "decided": move(  # B, not drawn: decided without a visit (rule 12)
+            make_filing(received_on=days_ago(60), cases=[foundry_case("B")]),
             "start_county_review",
             "forward",
             "start_city_review",

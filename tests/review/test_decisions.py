@@ -96,12 +96,12 @@ def propose(session, actor, filing, **kw):
 def test_propose_then_confirm_by_another_reviewer_decides_the_filing(
     session, in_city_review, reviewer
 ):
-    filing = in_city_review("A")
+    filing = in_city_review("B")  # not drawn for an on-site check: no visit needed (rule 12)
     first, second = reviewer(), reviewer()
     decision = propose(session, first, filing)
     assert (decision.status, decision.grade, decision.proposed_by) == (
         DecisionStatus.proposed,
-        "A",  # confirm takes the claimed grade
+        "B",  # confirm takes the claimed grade
         first.user_id,
     )
     assert filing.status is FilingStatus.city_review  # a proposal alone moves nothing

@@ -21,7 +21,8 @@ PROPOSAL = {"outcome": "confirm", "reason_codes": ["documents_verified"]}
 
 @pytest.fixture
 def in_city_review(make_city_filing, move):  # noqa: F811
-    return move(make_city_filing("A"), "start_city_review")
+    # B, not drawn for an on-site check: confirming it needs no visit (rule 12)
+    return move(make_city_filing("B"), "start_city_review")
 
 
 def steps_and_events(session, filing):

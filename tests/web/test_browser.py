@@ -202,3 +202,55 @@ def test_an_inspector_is_turned_away_in_the_browser(site: Site, browser) -> None
     page.click("form button[type=submit]")
     assert "检查员请使用平板应用" in page.get_by_test_id("error-message").inner_text()
     context.close()
+
+
+def test_a_refused_confirmation_shows_the_rule_in_words_in_the_browser(site: Site, browser) -> None:
+    """S4 §三(三) (rule 12): an A claim whose visit cannot show normal production cannot be
+    confirmed; the dossier says so beside the proposal, and again, in words, when the second
+    reviewer presses Confirm — never a code."""
+    from server.review.decision_rules import main_case
+    from server.review.decisions import check_rules
+    from server.review.errors import OnSiteCheckRequired
+    from server.review.models import DecisionOutcome
+
+    undecided = [f.id for f in site.filings_in_city_review() if not site.decisions(f.id)]
+    target = None
+    with make_sessionmaker(site.engine)() as session:
+        for filing_id in undecided:
+            filing = session.get(Filing, filing_id)
+            if filing is None or main_case(filing).claimed_grade != "A":
+                continue
+            try:
+                check_rules(session, filing, DecisionOutcome.confirm, "A", [])
+            except OnSiteCheckRequired:
+                target = filing.id
+                break
+    assert target is not None, "the demo city has an A claim whose visit is not conclusive"
+
+    first = browser.new_context(locale="zh-CN")
+    page = first.new_page()
+    sign_in(page, site, "city1")
+    page.goto(f"{site.base_url}/review/filings/{target}")
+    form = page.get_by_test_id("decision-form")
+    form.locator("input[name=outcome][value=confirm]").check()
+    form.locator("input[name=reason_codes][value=evidence_supports_claim]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/review/filings/{target}#decision")
+    first.close()
+
+    second = browser.new_context(locale="zh-CN")
+    page = second.new_page()
+    sign_in(page, site, "city2")
+    page.goto(f"{site.base_url}/review/filings/{target}")
+    note = page.get_by_test_id("confirmation-blocked").inner_text()
+    assert "100% 现场核查" in note and "规则 12" in note
+    page.get_by_test_id("pending-decision").locator("button", has_text="确认").click()
+    error = page.get_by_test_id("decision-error").inner_text()
+    assert "不能确认 A 级" in error and "正常生产状态" in error and "S4 §三(三)" in error
+    assert "decision." not in page.content()  # the rule in words, no machine code
+    assert page.get_by_test_id("state").inner_text() != "decided"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dossier-refused.png"), full_page=True)
+    [proposal] = site.decisions(target)
+    assert proposal.status is DecisionStatus.proposed
+    second.close()
