@@ -190,7 +190,7 @@ def remarks(
         elif decision.outcome is DecisionOutcome.new_visit:
             notes.append("审定退回重新现场核查")
     if filing.status is FilingStatus.downgraded:
-        notes.append("后续检查发现指标不再满足，已降级（审定级别为降级后的级别）")
+        notes.append("后续检查发现指标不再满足，已降级")
     elif filing.status is FilingStatus.withdrawn:
         notes.append("企业已撤回申报")
     return notes
