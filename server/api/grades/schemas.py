@@ -29,8 +29,8 @@ class GradeEventSchema(ma.Schema):
 class YearFilingSchema(ma.Schema):
     id = ma.fields.Integer()
     sequence = ma.fields.Integer()
-    kind = ma.fields.Enum(FilingKind, by_value=True)
-    status = ma.fields.Enum(FilingStatus, by_value=True)
+    kind = ma.fields.String(metadata={"enum": [k.value for k in FilingKind]})
+    status = ma.fields.String(metadata={"enum": [s.value for s in FilingStatus]})
     received_on = ma.fields.Date()
     supersedes_id = ma.fields.Integer(allow_none=True)
     grade = ma.fields.String(allow_none=True, metadata={"description": "latest decided grade"})
