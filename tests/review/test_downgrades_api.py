@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from server.clock import china_today
-
 from tests.filings.conftest import bureau  # noqa: F401 (fixture)
 
 
