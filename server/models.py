@@ -32,6 +32,7 @@ from server.reconciliation.models import (
     ReconciliationResult,
 )
 from server.registry.models import CemsPoint, Enterprise, ProductionLine, Site, VehicleGate
+from server.review.downgrade_models import CheckKind, GradeDowngrade
 from server.review.models import (
     JurisdictionSettings,
     ReviewBatch,
@@ -56,6 +57,7 @@ __all__ = [
     "Base",
     "CemsPoint",
     "CemsRecord",
+    "CheckKind",
     "ConflictDeclaration",
     "ConflictKind",
     "DataImport",
@@ -66,6 +68,7 @@ __all__ = [
     "Enterprise",
     "Filing",
     "FilingStatus",
+    "GradeDowngrade",
     "IndicatorClaim",
     "IndustryCase",
     "IngestedRevision",

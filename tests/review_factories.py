@@ -21,7 +21,10 @@ from server.filings.models import Filing
 from server.inspections.models import Inspection, InspectionStatus
 from server.reconciliation.models import DataImport, ElectricityMeter, MeteringReading
 from server.review.batches import create_batch
+from server.review.decision_rules import main_case, scale_of
 from server.review.decisions import confirm_decision, propose_decision
+from server.review.downgrades import downgrade_filing
+from server.review.grades import latest_grades
 from server.review.models import ReviewBatch
 from server.review.service import transition
 from server.review.workflow import Action
@@ -30,6 +33,15 @@ from tests.factories import CITY, COUNTY, foundry_case
 _meters = itertools.count(1)
 WINDOW_START = dt.datetime(2026, 9, 1, 0, 0, tzinfo=dt.UTC)
 WINDOW_END = dt.datetime(2026, 9, 5, 0, 0, tzinfo=dt.UTC)
+
+
+def lower_grade(filing: Filing) -> str:
+    """The grade one step below the filing's decided grade on its main industry's scale."""
+    session = Session.object_session(filing)
+    assert session is not None
+    scale = scale_of(main_case(filing))
+    current = latest_grades(session, [filing.id])[filing.id].grade
+    return scale[scale.index(current) + 1]
 
 
 @pytest.fixture
@@ -60,10 +72,22 @@ def move(
                 )
                 confirm_decision(session, actor=confirmer, decision_id=decision.id)
                 continue
+            if action == "downgrade":  # rule 14: a new grade, a reason and the check's evidence
+                downgrade_filing(
+                    session,
+                    actor=Actor.of(make_user(Role.city_reviewer)),
+                    filing_id=filing.id,
+                    grade=kw.get("grade") or lower_grade(filing),
+                    check_kind=kw.get("check_kind", "sampled_check"),
+                    reason=kw.get("reason", "test"),
+                    evidence=kw.get("evidence", "抽查记录"),
+                    on=on,
+                )
+                continue
             extra = dict(kw)
             if action == "return_for_supplement":
                 extra.setdefault("missing_items", ["排污许可证副本"])
-            if action in ("withdraw", "downgrade"):
+            if action == "withdraw":
                 extra.setdefault("reason", "test")
             transition(
                 session, actor=admin_actor, filing=filing, action=Action(action), on=on, **extra

@@ -20,6 +20,7 @@ from server.api.enterprises.routes import blp as enterprises_blp
 from server.api.exports.routes import blp as exports_blp
 from server.api.filings.routes import blp as filings_blp
 from server.api.forms.routes import blp as forms_blp
+from server.api.grades.routes import blp as grades_blp
 from server.api.health.routes import blp as health_blp
 from server.api.imports.routes import blp as imports_blp
 from server.api.inspections.routes import blp as inspections_blp
@@ -58,6 +59,7 @@ BLUEPRINTS = (
     draws_blp,
     transitions_blp,
     decisions_blp,
+    grades_blp,
     deadlines_blp,
     assignments_blp,
     inspections_blp,

@@ -1,8 +1,12 @@
 """The public disclosure list (评级名录, rule 15): decided grades of the plants that may be named.
 
 S0 §五(三) and S2 §六 have the grading list made public "涉密企业和工程除外", S4 §三(五) every
-year: so a plant is listed only when a city review decision on its filing was confirmed with a
-grade, and never when it is classified (``Enterprise.classified``). The list names plants, not
+year: so a plant is listed only when its filing has a decided grade — a confirmed city review
+decision, or a later downgrade of it (rule 14, S4 §三(四)), whichever is the latest — and never
+when it is classified (``Enterprise.classified``). A downgraded plant is listed at its new grade.
+Of a site's filings of one year only the one that stands is listed (``server.review.grades``):
+a filing again within the year (S0 §五(一), S2 §七, S4 §三(四)) replaces the earlier grade once it
+is decided, never before. The list names plants, not
 people: no user, inspector or reviewer names, no telephone numbers, no comments or reasons —
 only the columns below, each the plant's public identity or its grade.
 
@@ -29,7 +33,6 @@ from server.db import utcnow
 from server.exports import labels, repository
 from server.exports.files import FORMATS, Written, china_time, filters_text, write_table
 from server.exports.repository import ExportFilter
-from server.exports.results import decided_grade
 from server.exports.tables import Column, Table, column_notes
 from server.filings.models import FilingStatus
 
@@ -79,23 +82,17 @@ def export_disclosure(
 def disclosure_rows(session: Session, *, actor: Actor, filters: ExportFilter) -> list[list[Any]]:
     """The rows of the public list: decided, not classified, nothing about any person."""
     chosen = repository.filing_ids(session, actor, filters)
-    decisions = repository.confirmed_decisions(session, chosen)
-    downgraded = repository.downgraded_at(session, chosen)
+    latest = repository.latest_grades(session, chosen)
+    filings = repository.filings(session, chosen)
+    standing = repository.standings(session, filings)
     published = []
-    for filing in repository.filings(session, chosen):
-        decision = decisions.get(filing.id)
-        grade = decided_grade(decision, filing)
-        if grade is None or decision is None or filing.site.enterprise.classified:
+    for filing in filings:
+        event = latest.get(filing.id)
+        if event is None or filing.site.enterprise.classified:
             continue
-        if filing.status is FilingStatus.withdrawn:
+        if filing.status is FilingStatus.withdrawn or not standing[filing.id].current:
             continue
-        # Graded down after a later check (rule 14): the decision before it no longer stands;
-        # the plant is listed again once a decision on its new grade is confirmed.
-        if filing.status is FilingStatus.downgraded and (
-            decision.confirmed_at is None or decision.confirmed_at < downgraded[filing.id]
-        ):
-            continue
-        published.append((filing, grade))
+        published.append((filing, event.grade))
     published.sort(
         key=lambda item: (item[0].site.enterprise.county, item[0].received_on, item[0].id)
     )

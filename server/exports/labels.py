@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.catalogue import catalogue
-from server.filings.models import FilingStatus, IndustryCase
+from server.filings.models import FilingKind, FilingStatus, IndustryCase
 
 YES, NO = "是", "否"
 NONE = "—"  # an empty value a reader should notice, not a blank cell
@@ -28,6 +28,21 @@ STATUS_NAMES: dict[FilingStatus, str] = {
     FilingStatus.decided: "已审定",
     FilingStatus.withdrawn: "已撤回",
     FilingStatus.downgraded: "已降级",
+}
+
+# Why a site filed again within the year (S0 §五(一), S2 §七, S4 §三(四)).
+KIND_NAMES: dict[FilingKind, str] = {
+    FilingKind.initial: "首次申报",
+    FilingKind.refiling: "撤回后重新申报",
+    FilingKind.dynamic_adjustment: "动态调整申报",
+    FilingKind.higher_grade: "申请更高级别重新申报",
+}
+
+# The later checks that may lower a grade (S4 §三(四)).
+CHECK_NAMES = {
+    "sampled_check": "后期抽查",
+    "routine_inspection": "日常检查",
+    "enforcement": "监督执法",
 }
 
 

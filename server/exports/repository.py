@@ -7,22 +7,23 @@ of queries, not one per plant.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from server.accounts.actor import Actor
 from server.assignments.models import Assignment
 from server.audit.models import AuditEvent
 from server.evidence.models import Photo, PhotoCustody
-from server.filings.models import Filing, FilingStatus, IndustryCase
+from server.filings.models import Filing, IndustryCase
 from server.inspections.models import Inspection, InspectionStatus
 from server.registry.models import Enterprise, Site
+from server.review import grades
 from server.review.batches import get_batch
-from server.review.models import DecisionStatus, ReviewBatch, ReviewDecision, ReviewTransition
+from server.review.grades import GradeEvent, Standing
+from server.review.models import DecisionStatus, ReviewBatch, ReviewDecision
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,16 @@ def confirmed_decisions(session: Session, chosen: Select[int]) -> dict[int, Revi
     return {decision.filing_id: decision for decision in session.scalars(query)}
 
 
+def latest_grades(session: Session, chosen: Select[int]) -> dict[int, GradeEvent]:
+    """Per filing, the decided grade that counts (the latest of its grade history)."""
+    return grades.latest_grades(session, chosen)
+
+
+def standings(session: Session, chosen_filings: list[Filing]) -> dict[int, Standing]:
+    """Per filing, whether it stands for its site's year (a site may file again, S4 §三(四))."""
+    return grades.standings(session, chosen_filings)
+
+
 def visited(session: Session, chosen: Select[int]) -> set[int]:
     """The filings checked on site: an accepted inspection on one of their assignments."""
     query = (
@@ -108,19 +119,6 @@ def visited(session: Session, chosen: Select[int]) -> set[int]:
         .distinct()
     )
     return set(session.scalars(query))
-
-
-def downgraded_at(session: Session, chosen: Select[int]) -> dict[int, dt.datetime]:
-    """Per downgraded filing, when its last downgrade (rule 14) happened."""
-    query = (
-        select(ReviewTransition.filing_id, func.max(ReviewTransition.at))
-        .where(
-            ReviewTransition.filing_id.in_(chosen.scalar_subquery()),
-            ReviewTransition.to_status == FilingStatus.downgraded.value,
-        )
-        .group_by(ReviewTransition.filing_id)
-    )
-    return {filing_id: at for filing_id, at in session.execute(query)}
 
 
 def batches(session: Session, places: Iterable[tuple[str, int]]) -> list[ReviewBatch]:

@@ -17,11 +17,15 @@ plant was checked on site, and where its review stands.
 | 行业 | the industries, the main one first (several: ``铸造（主行业）；工业涂装``) |
 | 申报级别 | the grade claimed (several industries: per industry) |
 | 核查支持级别 | the grade the evidence supports (the reconciliation) |
-| 审定级别 | the grade of the last confirmed review decision |
+| 审定级别 | the decided grade that counts: the last confirmed review decision, or a later downgrade (rule 14) |
 | 是否现场核查 / 是否保障类 | checked on site (an accepted inspection); essential-service plant |
 | 审核状态 / 年度 / 批次 | the review state, the filing year, the review batch |
 | 按时申报 | filed by the batch's deadline; else late, managed at the lowest grade (S1 §(十七)) |
-| 备注 | what a reader must know: unverifiable indicators, a void visit, a grade-down |
+| 备注 | what a reader must know: unverifiable indicators, a void visit, a grade-down, a |
+| | filing again or superseded within the year |
+
+A site may file more than once a year (S0 §五(一), S2 §七, S4 §三(四)): every filing keeps its
+row; the remarks say which filing of the year stands and which one superseded the others.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from server.exports.tables import Column, Table, column_notes
 from server.filings.models import Filing, FilingStatus
 from server.reconciliation.models import ReconciliationResult
 from server.reconciliation.service import Keep, read_current, store
+from server.review.grades import GradeEvent, Standing
 from server.review.models import DecisionOutcome, ReviewBatch, ReviewDecision
 from server.review.register import Late, late_filings
 
@@ -73,14 +78,10 @@ COLUMNS = (
 )
 
 
-def decided_grade(decision: ReviewDecision | None, filing: Filing) -> str | None:
-    """The grade a confirmed decision gives: confirmed as claimed, graded down, or none yet."""
-    if decision is None or decision.outcome is DecisionOutcome.new_visit:
-        return None
-    if decision.grade:
-        return decision.grade
-    main = labels.main_first(filing.cases)
-    return main[0].claimed_grade if main and decision.outcome is DecisionOutcome.confirm else None
+def decided_grade(latest: GradeEvent | None) -> str | None:
+    """The decided grade that counts: the latest of the filing's grade history (its confirmed
+    decision, or a later downgrade, rule 14), or none yet."""
+    return latest.grade if latest is not None else None
 
 
 def export_results(
@@ -122,6 +123,8 @@ def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[
         key=lambda f: (f.site.enterprise.county, f.received_on, f.id),
     )
     decisions = repository.confirmed_decisions(session, chosen)
+    latest = repository.latest_grades(session, chosen)
+    standing = repository.standings(session, filings)
     visited = repository.visited(session, chosen)
     # One load of every filing's evidence: only those whose evidence changed are recomputed.
     current = read_current(session, [filing.id for filing in filings])
@@ -146,14 +149,17 @@ def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[
             labels.industries_text(filing.cases),
             labels.claimed_text(filing.cases),
             supported_text(result),
-            labels.grade_name(decided_grade(decision, filing)),
+            labels.grade_name(decided_grade(latest.get(filing.id))),
             labels.yes_no(filing.id in visited),
             labels.yes_no(filing.essential_service),
             labels.STATUS_NAMES[filing.status],
             filing.year,
             batch or labels.NONE,
             _on_time_text(late.get(filing.id)),
-            "；".join(remarks(filing, result, decision)),
+            "；".join(
+                remarks(filing, result, decision)
+                + year_remarks(filing, latest.get(filing.id), standing.get(filing.id))
+            ),
         ]
 
 
@@ -199,6 +205,23 @@ def _on_time_text(late: Late | None) -> str:
     if late is None:
         return "是"
     return f"逾期{late.days_late}天，按最低等级管理"
+
+
+def year_remarks(filing: Filing, latest: GradeEvent | None, standing: Standing | None) -> list[str]:
+    """The downgrade's grade and check, and where the filing stands among its site's year."""
+    notes = []
+    if latest is not None and latest.source == "downgrade":
+        check = labels.CHECK_NAMES.get(latest.check_kind or "", "后续检查")
+        notes.append(f"{check}后由 {latest.from_grade} 级降为 {latest.grade} 级")
+        if latest.falsification:
+            notes.append("提供虚假材料，已记入诚信档案")
+    if filing.kind.value != "initial":
+        notes.append(f"本年度第{filing.sequence}次申报（{labels.KIND_NAMES[filing.kind]}）")
+    if standing is not None and standing.superseded_by is not None:
+        notes.append(f"已被本年度后续申报（编号{standing.superseded_by}）取代")
+    elif standing is not None and not standing.current and filing.status.value != "withdrawn":
+        notes.append("本年度已有审定申报，本次申报审定前以原审定级别为准")
+    return notes
 
 
 def _batch_names(batches: list[ReviewBatch]) -> dict[tuple[str, int, str], str]:

@@ -25,13 +25,47 @@ class FilingStatus(enum.StrEnum):
     downgraded = "downgraded"  # downgraded after a later check (rule 14)
 
 
+# States in which a filing is still being reviewed: a site has at most one such filing a year.
+OPEN_STATUSES = frozenset(
+    {
+        FilingStatus.received,
+        FilingStatus.county_review,
+        FilingStatus.returned,
+        FilingStatus.forwarded,
+        FilingStatus.city_review,
+    }
+)
+# States after a confirmed decision: the filing carries a decided grade.
+DECIDED_STATUSES = frozenset({FilingStatus.decided, FilingStatus.downgraded})
+
+
+class FilingKind(enum.StrEnum):
+    """Why a site files (again) in a year; ``server.review.refiling`` decides which applies."""
+
+    initial = "initial"  # the site's first filing of the year (rule 13: every year anew)
+    refiling = "refiling"  # again, every earlier filing of the year having been withdrawn
+    # again after a decided grade: the year's dynamic adjustment (S0 §四(六), §五(一); S2 §七)
+    dynamic_adjustment = "dynamic_adjustment"
+    higher_grade = "higher_grade"  # asking a higher grade than the decided one (S4 §三(四))
+
+
 class Filing(Base):
+    """One filing of a site in a year; a site may file again within the year (``sequence``)."""
+
     __tablename__ = "filings"
-    __table_args__ = (UniqueConstraint("site_id", "year"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "year", "sequence"),
+        Index("ix_filings_site_year", "site_id", "year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     year: Mapped[int]  # graded plants resubmit every year (rule 13)
+    sequence: Mapped[int] = mapped_column(default=1)  # 1, 2, … within the site's year
+    kind: Mapped[FilingKind] = mapped_column(
+        Enum(FilingKind, native_enum=False, length=20), default=FilingKind.initial
+    )
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
     status: Mapped[FilingStatus] = mapped_column(
         Enum(FilingStatus, native_enum=False, length=20), default=FilingStatus.received, index=True
     )

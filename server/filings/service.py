@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.accounts.actor import Actor
@@ -16,6 +19,7 @@ from server.errors import Conflict, DuplicateFiling, ValidationFailed
 from server.filings import repository
 from server.filings.models import (
     Filing,
+    FilingKind,
     IndicatorClaim,
     IndustryCase,
     SupportingDocument,
@@ -28,6 +32,28 @@ class ApplicantBarred(Conflict):
     """Rule 7: after falsification the enterprise may not apply for a year."""
 
     code = "filing.applicant_barred"
+
+
+@dataclass(frozen=True)
+class FilingPlan:
+    """Where a new filing goes among its site's filings of the year."""
+
+    kind: FilingKind = FilingKind.initial
+    sequence: int = 1
+    supersedes_id: int | None = None
+
+
+# Decides a new filing's place in its site's year, or refuses it (DuplicateFiling, a closed
+# adjustment window...): ``server.review.refiling`` knows the decided grades and the rules.
+Planner = Callable[[], FilingPlan]
+
+
+def _duplicate(site: Site, year: int) -> DuplicateFiling:
+    return DuplicateFiling(
+        f"该厂区 {year} 年已有申报；撤回后可重新申报，已审定的可在动态调整期内再次申报 / "
+        f"site {site.id} already has a filing for {year}; withdraw it to file again, or file "
+        "again after its decision within the year's adjustment window"
+    )
 
 
 def _claim(data: dict[str, Any]) -> IndicatorClaim:
@@ -70,8 +96,13 @@ def receive_filing(
     cases: list[dict[str, Any]],
     essential_service: bool = False,
     supplement_on: dt.date | None = None,
+    planner: Planner | None = None,
 ) -> Filing:
-    """Record a filing for a site. Raises ValidationFailed, DuplicateFiling, ApplicantBarred."""
+    """Record a filing for a site. Raises ValidationFailed, DuplicateFiling, ApplicantBarred
+    (and what ``planner`` raises).
+
+    Without ``planner`` only the site's first filing of the year is taken (the importer's
+    case); ``server.review.refiling`` passes one that allows filing again within the year."""
     actor.require_registry_writer()
     actor.require_county(site.enterprise.county)
     errors = filing_problems(cases)
@@ -81,8 +112,12 @@ def receive_filing(
         errors["supplement_on"] = ["is before received_on"]
     if errors:
         raise ValidationFailed("the filing has problems", errors=errors)
-    if repository.filing_exists(session, site.id, year):
-        raise DuplicateFiling(f"site {site.id} already has a filing for {year}")
+    if planner is not None:
+        plan = planner()
+    elif repository.filing_exists(session, site.id, year):
+        raise _duplicate(site, year)
+    else:
+        plan = FilingPlan()
     barred = barring_record(session, site.enterprise_id, received_on)
     if barred is not None:
         raise ApplicantBarred(
@@ -90,15 +125,22 @@ def receive_filing(
             f"(integrity record {barred.id}: {barred.reason})"
         )
     filing = Filing(
-        site=site,
+        site_id=site.id,  # not site=: the savepoint below would flush it before it is added
         year=year,
+        sequence=plan.sequence,
+        kind=plan.kind,
+        supersedes_id=plan.supersedes_id,
         received_on=received_on,
         supplement_on=supplement_on,
         essential_service=essential_service,
         cases=[_case(case, len(cases) == 1) for case in cases],
     )
-    session.add(filing)
-    session.flush()  # the id goes into the audit event and the response
+    try:
+        with session.begin_nested():  # a filing for the same site and year at once loses here
+            session.add(filing)
+            session.flush()  # the id goes into the audit event and the response
+    except IntegrityError as exc:
+        raise _duplicate(site, year) from exc
     record(
         session,
         actor_id=actor.user_id,
@@ -108,6 +150,9 @@ def receive_filing(
         data={
             "site_id": site.id,
             "year": year,
+            "sequence": plan.sequence,
+            "kind": plan.kind.value,
+            "supersedes_id": plan.supersedes_id,
             "cases": [[c["industry_code"], c["claimed_grade"]] for c in cases],
         },
     )

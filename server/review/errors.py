@@ -20,6 +20,12 @@ class DecisionOnlyByFourEyes(Forbidden):
     code = "workflow.decide_needs_two_reviewers"
 
 
+class DowngradeNeedsGrade(ValidationFailed):
+    """A downgrade (rule 14) records its new grade, reason and evidence: never a bare step."""
+
+    code = "workflow.downgrade_needs_grade"
+
+
 class MissingItemsRequired(ValidationFailed):
     """Returning for supplement needs the complete list of missing items (S4 §三(二))."""
 

@@ -45,6 +45,15 @@ class JurisdictionRules:
     extra_workdays: tuple[dt.date, ...] = ()
     multi_industry: str = "main_industry"
     bars_downgraded: bool = False  # Henan (S2 §二): downgraded within a year bars A, B, leading
+    # Filing again after a decided grade: last day ("MM-DD") and how many a year; None: no limit.
+    adjustment_deadline: str | None = None  # S0 §五(一): 12-10; S2 §七: 12-31
+    adjustments_per_year: int | None = None  # S0 §四(六), S2 §七: 一次
+
+    def adjustment_last_day(self, year: int) -> dt.date | None:
+        if self.adjustment_deadline is None:
+            return None
+        month, day = (int(part) for part in self.adjustment_deadline.split("-"))
+        return dt.date(year, month, day)
 
     def due(self, start: dt.date, days: int) -> dt.date:
         return add_days(
@@ -86,6 +95,8 @@ def _rules(row: JurisdictionSettings) -> JurisdictionRules:
         extra_workdays=tuple(sorted(dt.date.fromisoformat(d) for d in row.extra_workdays)),
         multi_industry=row.multi_industry,
         bars_downgraded=row.bars_downgraded,
+        adjustment_deadline=row.adjustment_deadline,
+        adjustments_per_year=row.adjustments_per_year,
     )
 
 
@@ -133,6 +144,21 @@ def _settings_problems(
     return errors
 
 
+def _adjustment_problems(deadline: str | None, per_year: int | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if deadline is not None:
+        try:
+            month, day = (int(part) for part in deadline.split("-"))
+            dt.date(2024, month, day)  # a leap year: 02-29 is a day some years have
+            if len(deadline) != 5:
+                raise ValueError(deadline)
+        except ValueError:
+            errors["adjustment_deadline"] = ["a day of the year as MM-DD, e.g. 12-10"]
+    if per_year is not None and not 1 <= per_year <= 12:
+        errors["adjustments_per_year"] = ["between 1 and 12, or null for no limit"]
+    return errors
+
+
 def add_version(
     session: Session,
     *,
@@ -147,6 +173,8 @@ def add_version(
     extra_workdays: list[dt.date] | None = None,
     multi_industry: str = "main_industry",
     bars_downgraded: bool = False,
+    adjustment_deadline: str | None = None,
+    adjustments_per_year: int | None = None,
     note: str | None = None,
 ) -> JurisdictionRules:
     """Add the next version of a city's rules (admin); returns them as stored.
@@ -160,7 +188,7 @@ def add_version(
         city_review_days=city_review_days,
         day_kind=day_kind,
         multi_industry=multi_industry,
-    )
+    ) | _adjustment_problems(adjustment_deadline, adjustments_per_year)
     if errors:
         raise ValidationFailed("the jurisdiction settings have problems", errors=errors)
     latest = session.scalar(
@@ -178,6 +206,8 @@ def add_version(
         extra_workdays=sorted(d.isoformat() for d in extra_workdays or []),
         multi_industry=multi_industry,
         bars_downgraded=bars_downgraded,
+        adjustment_deadline=adjustment_deadline,
+        adjustments_per_year=adjustments_per_year,
         note=note,
         created_by=actor.user_id,
     )
@@ -199,6 +229,8 @@ def add_version(
             "day_kind": day_kind,
             "multi_industry": multi_industry,
             "bars_downgraded": bars_downgraded,
+            "adjustment_deadline": adjustment_deadline,
+            "adjustments_per_year": adjustments_per_year,
         },
     )
     return _rules(row)

@@ -55,6 +55,11 @@ class JurisdictionSettings(Base):
     multi_industry: Mapped[str] = mapped_column(String(20))  # rule 2
     # Henan (S2 §二): a plant downgraded within the past year may not be graded A, B or leading.
     bars_downgraded: Mapped[bool] = mapped_column(default=False)
+    # Filing again after a decided grade (dynamic adjustment): the last day of the year it may be
+    # received ("MM-DD": S0 §五(一) 12-10, S2 §七 12-31) and how many a site may make a year
+    # (S0 §四(六), S2 §七: 一次); None: no limit.
+    adjustment_deadline: Mapped[str | None] = mapped_column(String(5))
+    adjustments_per_year: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -22,6 +22,7 @@ from server.review.deadlines import Deadline, filing_deadline
 from server.review.errors import (
     CountyCheckOpen,
     DecisionOnlyByFourEyes,
+    DowngradeNeedsGrade,
     ItemsNotToldAtOnce,
     MissingItemsRequired,
 )
@@ -137,7 +138,8 @@ def transition(
     filing's new state (with the deadline that now runs). ``supplied_items``: what a
     supplement brought, each piece named (S4 §三(二), ``server.review.told``).
 
-    Raises DecisionOnlyByFourEyes (``decide``: only ``decide_by`` takes it), Forbidden (wrong
+    Raises DecisionOnlyByFourEyes (``decide``: only ``decide_by`` takes it), DowngradeNeedsGrade
+    (``downgrade``: only ``server.review.downgrades`` takes it), Forbidden (wrong
     role or county), IllegalTransition (wrong state, with what is allowed),
     MissingItemsRequired, ItemsNotToldAtOnce (a later list with an item told neither before nor
     about the supplement), CountyCheckOpen (forward while the county's check is open),
@@ -145,6 +147,8 @@ def transition(
     """
     if action is Action.decide:
         raise _decide_alone(filing)
+    if action is Action.downgrade:
+        raise _downgrade_needs_grade(filing)
     return _apply(
         session,
         actor=actor,
@@ -165,6 +169,26 @@ def _decide_alone(filing: Filing) -> DecisionOnlyByFourEyes:
         f"another confirms it (/api/filings/{filing.id}/decisions); no single workflow step "
         "decides it, not even an administrator's.",
         errors={"action": ["propose a decision, then have a second city reviewer confirm it"]},
+    )
+
+
+def _downgrade_needs_grade(filing: Filing) -> DowngradeNeedsGrade:
+    return DowngradeNeedsGrade(
+        "降级须写明降级后的等级、理由和核查证据，请通过降级接口办理"
+        f"（POST /api/filings/{filing.id}/downgrades）。"
+        " / A downgrade records the new grade, its reason and the evidence of the check: "
+        f"use POST /api/filings/{filing.id}/downgrades.",
+        errors={"action": ["downgrade through /downgrades with grade, reason and evidence"]},
+    )
+
+
+def downgrade_by(
+    session: Session, *, actor: Actor, filing: Filing, reason: str, on: dt.date | None = None
+) -> Outcome:
+    """Take the ``downgrade`` step for a downgrade ``server.review.downgrades`` records.
+    Raises Forbidden, IllegalTransition, ValidationFailed."""
+    return _apply(
+        session, actor=actor, filing=filing, action=Action.downgrade, on=on, reason=reason
     )
 
 

@@ -6,6 +6,7 @@ the service (``server.review.service``) checks who may act and records the step.
     received ─start_county_review→ county_review ─forward→ forwarded
     county_review ─return_for_supplement→ returned ─supplement→ county_review
     forwarded ─start_city_review→ city_review ─decide→ decided ─downgrade→ downgraded
+    downgraded ─downgrade→ downgraded (each later check may lower the grade again, rule 14)
     any open state ─withdraw→ withdrawn
 """
 
@@ -104,7 +105,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         Action.downgrade,
-        frozenset({S.decided}),
+        frozenset({S.decided, S.downgraded}),
         S.downgraded,
         Stage.city,
         needs_reason=True,

@@ -56,7 +56,8 @@ def published(
     later = make_city_filing("A")
     visit_at(later)
     decide(later, "confirm")
-    move(later, "downgrade", reason="抽查发现无组织排放不达标")  # rule 14: the A no longer stands
+    # rule 14: the A no longer stands; the plant is listed at its new grade, B
+    move(later, "downgrade", grade="B", reason="抽查发现无组织排放不达标")
     undecided = make_city_filing("B")
     elsewhere = make_city_filing("B", county=OTHER_COUNTY)
     decide(elsewhere, "confirm")
@@ -98,6 +99,7 @@ def test_only_decided_grades_of_plants_that_may_be_named(fetch, make_user, publi
         public_row(1, published["elsewhere"], "B级"),  # 确山县 sorts before 驿城区
         public_row(2, published["confirmed"], "A级"),
         public_row(3, published["graded_down"], "C级"),
+        public_row(4, published["later"], "B级"),  # downgraded after a later check (S4 §三(四))
     ]
 
 
@@ -110,6 +112,7 @@ def test_a_county_reviewer_publishes_their_county_as_csv_with_bom(fetch, make_us
         HEADER,
         [str(v) for v in public_row(1, published["confirmed"], "A级")],
         [str(v) for v in public_row(2, published["graded_down"], "C级")],
+        [str(v) for v in public_row(3, published["later"], "B级")],
     ]
 
 

@@ -61,7 +61,8 @@ def test_withdraw_from_every_open_state_only():
         }
         assert (Action.withdraw in allowed_actions(status)) is open_state
     assert allowed_actions(S.decided) == [Action.downgrade]
-    assert allowed_actions(S.downgraded) == []
+    # S4 §三(四): each later check may lower the grade again (rule 14)
+    assert allowed_actions(S.downgraded) == [Action.downgrade]
 
 
 def test_calendar_days_do_not_count_the_day_of_receipt():

@@ -18,6 +18,7 @@ from server.auth import current_actor
 from server.filings import repository, service
 from server.filings.repository import FilingFilter
 from server.registry.repository import get_site
+from server.review import refiling
 
 blp = Blueprint("filings", __name__, url_prefix="/api/filings", description="Filings (申报材料)")
 
@@ -43,12 +44,14 @@ class Filings(MethodView):
     @blp.arguments(FilingDetailSchema)
     @blp.response(201, FilingDetailSchema)
     def post(self, data):
-        """Receive a site's filing with its industry cases and indicator claims"""
+        """Receive a site's filing with its industry cases and indicator claims: the year's
+        first, or again after a withdrawal or a decided grade (dynamic adjustment, a higher
+        grade: S0 §五(一), S2 §七, S4 §三(四))"""
         actor = current_actor()
         actor.require_registry_writer()
         session = db_session()
         site = get_site(session, actor, data.pop("site_id"))
-        filing = service.receive_filing(session, actor=actor, site=site, **data)
+        filing = refiling.receive(session, actor=actor, site=site, **data)
         set_etag(blp, filing)
         return filing
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from server.api.claims.schemas import ClaimSchema
-from server.filings.models import FilingStatus
+from server.filings.models import FilingKind, FilingStatus
 
 
 class CaseSchema(ma.Schema):
@@ -37,6 +37,16 @@ class FilingSchema(ma.Schema):
     site_id = ma.fields.Integer(required=True)
     year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2019, max=2100))
     status = ma.fields.Enum(FilingStatus, by_value=True, dump_only=True)
+    sequence = ma.fields.Integer(
+        dump_only=True, metadata={"description": "1, 2, … among the site's filings of the year"}
+    )
+    kind = ma.fields.Enum(
+        FilingKind,
+        by_value=True,
+        dump_only=True,
+        metadata={"description": "initial, refiling, dynamic_adjustment or higher_grade"},
+    )
+    supersedes_id = ma.fields.Integer(dump_only=True, allow_none=True)
     essential_service = ma.fields.Boolean(load_default=False)
     received_on = ma.fields.Date(required=True)
     supplement_on = ma.fields.Date(load_default=None, allow_none=True)

@@ -35,6 +35,19 @@ class SettingsSchema(ma.Schema):
         load_default=False,
         metadata={"description": "a downgrade within the past year bars A, B, leading (Henan)"},
     )
+    adjustment_deadline = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "last day (MM-DD) to file again after a decided grade, e.g. 12-10 "
+            "(S0 §五(一)) or 12-31 (S2 §七); null: any day of the year"
+        },
+    )
+    adjustments_per_year = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "filings again after a decided grade a site may make a year"},
+    )
     note = ma.fields.String(load_default=None, allow_none=True, load_only=True)
 
 

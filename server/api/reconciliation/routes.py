@@ -20,6 +20,7 @@ from server.api.reconciliation.schemas import (
 from server.api.scope import db_session, keep_results
 from server.auth import current_actor
 from server.reconciliation import imports, service
+from server.reconciliation.decided import with_decided_grade
 from server.reconciliation.imports import MAX_IMPORT_BYTES
 
 blp = Blueprint(
@@ -34,20 +35,26 @@ blp = Blueprint(
 class Reconciliation(MethodView):
     @blp.response(200, ReconciliationSchema)
     def get(self, filing_id: int):
-        """Every claimed indicator verified, contradicted or unverifiable, with its evidence"""
-        return service.reconciliation_for(
-            db_session(), actor=current_actor(), filing_id=filing_id, keep=keep_results
+        """Every claimed indicator verified, contradicted or unverifiable, with its evidence;
+        the obligations and emergency list entry follow the decided grade once there is one"""
+        session = db_session()
+        result = service.reconciliation_for(
+            session, actor=current_actor(), filing_id=filing_id, keep=keep_results
         ).result
+        return with_decided_grade(session, filing_id, result)
 
 
 @blp.route("/filings/<int:filing_id>/grade")
 class Grade(MethodView):
     @blp.response(200, GradeSchema)
     def get(self, filing_id: int):
-        """The grade the evidence supports, with the explanation and the alert obligations"""
-        return service.reconciliation_for(
-            db_session(), actor=current_actor(), filing_id=filing_id, keep=keep_results
+        """The grade the evidence supports, with the explanation; the alert obligations and the
+        emergency list entry follow the decided grade once there is one"""
+        session = db_session()
+        result = service.reconciliation_for(
+            session, actor=current_actor(), filing_id=filing_id, keep=keep_results
         ).result
+        return with_decided_grade(session, filing_id, result)
 
 
 @blp.route("/reconciliation/new-visits")

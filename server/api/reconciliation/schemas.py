@@ -32,6 +32,13 @@ class ReconciliationSchema(ma.Schema):
     visits = ma.fields.List(ma.fields.Dict(), metadata={"description": "production per visit"})
     obligations = ma.fields.Dict(allow_none=True)
     emergency_list_entry = ma.fields.Dict(allow_none=True)
+    decided_grade = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "the decided grade that counts (grade, source, at, decision_id, "
+            "downgrade_id); obligations and the emergency list entry follow it"
+        },
+    )
 
 
 class CaseGradeSchema(ma.Schema):
@@ -56,6 +63,13 @@ class GradeSchema(ma.Schema):
     cases = ma.fields.List(ma.fields.Nested(CaseGradeSchema))
     obligations = ma.fields.Dict(allow_none=True)
     emergency_list_entry = ma.fields.Dict(allow_none=True)
+    decided_grade = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "the decided grade that counts (grade, source, at, decision_id, "
+            "downgrade_id); obligations and the emergency list entry follow it"
+        },
+    )
 
 
 class SeriesSchema(ma.Schema):

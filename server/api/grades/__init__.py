@@ -1,0 +1,1 @@
+"""grades resource: decided grades, their history, downgrades."""
