@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+import orjson
 from sqlalchemy import (
     DateTime,
     Engine,
@@ -74,10 +75,20 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
 
 
+# orjson refuses what the standard library would also refuse (dates, dataclasses, subclasses of
+# dict/str, integers past 64 bits): those fall through to json.dumps, which decides as before.
+_ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_ORJSON |= orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
 def _json_dumps(value: Any) -> str:
     # Compact, and UTF-8 rather than \u escapes: Chinese text is a third of the size and the
-    # encoder does less work (JSON columns hold whole inspection documents).
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # encoder does less work (JSON columns hold whole inspection documents). The same text
+    # json.dumps gives, written by orjson several times faster (the sync worker's hot path).
+    try:
+        return orjson.dumps(value, option=_ORJSON).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # The execution option that says how a SQLite transaction begins. Unset, it begins IMMEDIATE
