@@ -263,7 +263,7 @@ SETTING_WORDS = {
         "门禁及装卸点视频须可随时调阅并保存",
         "gate and loading-point video must be retrievable and kept for",
         "个月",
-        "months",
+        "month(s)",
         "规则 17，S1 §(五)",
     ),
 }
