@@ -194,3 +194,23 @@ def test_the_migration_gives_stored_versions_the_rules_applied_before(tmp_path):
         "monitoring_not_running",
     ]
     assert (row[1], row[2], json.loads(row[3])) == ("rolling_365", 6, {})
+
+
+def test_odd_values_answer_422_never_500(client, session, make_user, login):
+    """Bad input gets a clear error saying what to fix, and nothing is stored."""
+    headers = login(make_user(Role.admin))
+    for odd in (
+        {"pollution_exemptions": {"heavy": "A"}},
+        {"pollution_exemptions": ["heavy"]},
+        {"penalty_bar_kinds": "any"},
+        {"penalty_bar_kinds": []},
+        {"gate_video_retention_months": 10**12},
+        {"gate_video_retention_months": "six"},
+        {"penalty_bar_period": 365},
+    ):
+        response = client.post(
+            f"/api/jurisdictions/{CITY}/settings", json={**SHAOXING, **odd}, headers=headers
+        )
+        assert response.status_code == 422, (odd, response.status_code, response.json)
+        assert response.json["errors"], odd
+    assert session.scalar(select(func.count(JurisdictionSettings.id))) == 0
