@@ -9,21 +9,17 @@ from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.accounts.models import User
+from server.compliance.kinds import PenaltyKind
 from server.db import Base, utcnow
 from server.registry.models import Enterprise
 
-
-class PenaltyKind(enum.StrEnum):
-    """The violations that bar A, B (incl. B-) and leading for a year (S0 §五(二), S2 §二)."""
-
-    built_before_approval = "built_before_approval"  # 未批先建
-    exceeded_permit_limits = "exceeded_permit_limits"  # 超过排污许可证规定排放
-    monitoring_not_running = "monitoring_not_running"  # 未安装使用自动监测设备
-    downgraded = "downgraded"  # Henan: downgraded within the past year (S2 §二)
-    other = "other"
+__all__ = ["ConflictDeclaration", "ConflictKind", "IntegrityRecord", "Penalty", "PenaltyKind"]
 
 
 class Penalty(Base):
+    """An administrative penalty (行政处罚); which kinds bar which grades is a jurisdiction
+    setting (rule 6, ``server.compliance.kinds``)."""
+
     __tablename__ = "penalties"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,11 @@ Choices, each explained in the result where it applies:
   needs a new one;
 - *unknown* production keeps the visit but blocks confirming the grade;
 - falsification is an integrity record entered on or after the filing was received (found
-  during this review); penalties and downgrades count within 365 days before the day judged on.
+  during this review); penalties count over the jurisdiction's period (365 days up to the day
+  judged on, or that calendar year and the filing's, S4 §四(二)) and bar what its setting says
+  (rule 6); downgrades count within 365 days;
+- settings the forms' criteria name (the gate video retention, rule 17) come from the
+  jurisdiction, and each indicator they decide says so in words.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspection_forms import Criterion
+from server.compliance.kinds import in_period
 from server.reconciliation.grading import (
     IndustryGrade,
     apply_exclusions,
@@ -38,11 +43,12 @@ from server.reconciliation.indicators import (
     reconcile_indicator,
 )
 from server.reconciliation.inputs import CaseInput, FilingInputs, VisitInput
-from server.reconciliation.obligations import ALERTS, UnknownObligation, obligations
+from server.reconciliation.obligations import UnknownObligation, obligations
 from server.reconciliation.production import Reason, production_verdict
+from server.reconciliation.settings import exemption_step, setting_steps, settings_of
 
 # Bumped whenever the rules below change what a result says: stored results then recompute.
-CODE_VERSION = "reconciliation-1"
+CODE_VERSION = "reconciliation-2"
 # Jurisdiction settings name the policies after their sources; grading after what they do.
 POLICY_OF = {"each_industry": "lowest", "lowest": "lowest"} | {
     p: p for p in ("main_industry", "cross_level")
@@ -252,18 +258,26 @@ def _case(
     forms = visit.visit.forms if visit else ()
     team = _team_answers(visit.visit) if visit else {}
     visit_date = visit.visit.window_start.astimezone(CHINA_TZ).date() if visit else None
+    settings = settings_of(inputs)
     verdicts: list[IndicatorVerdict] = []
     indicators: list[dict[str, Any]] = []
     meets: dict[str, str] = {}
     for claim in case.claims:
         asked = IndicatorClaim(claim.category, claim.indicator_code, case.claimed_grade)
         verdict = reconcile_indicator(
-            asked, forms, team, inputs.photo_findings, visit_date=visit_date
+            asked, forms, team, inputs.photo_findings, visit_date=visit_date, settings=settings
         )
         shown = _indicator_json(case, claim.claim_id, claim.claimed_value, verdict)
+        shown["reasons"] += setting_steps(verdict, settings)
         if verdict.verdict == CONTRADICTED:
             met = best_grade_met(
-                case.scale, asked, forms, team, inputs.photo_findings, visit_date=visit_date
+                case.scale,
+                asked,
+                forms,
+                team,
+                inputs.photo_findings,
+                visit_date=visit_date,
+                settings=settings,
             )
             if met is not None:
                 meets[verdict.indicator_code] = met
@@ -336,17 +350,22 @@ def _exclusions(
     inputs: FilingInputs, grade: str, scale: tuple[str, ...]
 ) -> tuple[str, list[dict[str, Any]], list[str]]:
     on = inputs.on or inputs.received_on
-    recent = [kind for kind, day in inputs.penalties if on - ONE_YEAR < day <= on]
-    downgraded = inputs.downgraded_within_year or "downgraded" in recent
+    # a downgrade recorded by hand counts over 365 days (S2 §二 一年内被降级)
+    downgraded = inputs.downgraded_within_year or any(
+        kind == "downgraded" and on - ONE_YEAR < day <= on for kind, day in inputs.penalties
+    )
+    # the jurisdiction's bar says over which period penalties count (365 days / 当年)
+    counted = in_period(inputs.penalties, on, inputs.penalty_bar, inputs.year)
     falsified = [reason for day, reason in inputs.integrity_records if day >= inputs.received_on]
     result = apply_exclusions(
         grade,
         scale,
-        penalties_within_year=[k for k in recent if k != "downgraded"],
+        penalties_within_year=[k for k in counted if k != "downgraded"],
         downgraded_within_year=downgraded,
         jurisdiction_bars_downgraded=inputs.bars_downgraded,
         falsification=bool(falsified),
         essential_service=inputs.essential_service,
+        penalty_bar=inputs.penalty_bar,
     )
     steps = [step(s) for s in result.steps]
     for shown in steps:
@@ -385,7 +404,9 @@ def _obligations(
         )
         grade = lowest
     try:
-        measures = obligations(main.guide_version, main.industry, grade)
+        measures = obligations(
+            main.guide_version, main.industry, grade, inputs.pollution_exemptions
+        )
     except UnknownObligation as exc:
         steps.append(
             _new_step(
@@ -406,8 +427,10 @@ def _obligations(
         "industry": main.industry,
         "guide_version": main.guide_version,
         "grade": grade,
-        "measures": {alert: shown[alert]["code"] for alert in ALERTS},
+        "measures": {level: m["code"] for level, m in shown.items()},
     }
+    if inputs.pollution_exemptions:
+        steps.append(exemption_step(inputs.pollution_exemptions, grade))
     return shown, entry, steps
 
 

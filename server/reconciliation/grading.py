@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from server.compliance.kinds import DEFAULT_BAR, PenaltyBar, labels_text
+from server.compliance.kinds import TOP_GRADES as _TOP_GRADES
 from server.reconciliation.indicators import (
     CONTRADICTED,
     UNVERIFIABLE,
@@ -25,6 +27,7 @@ __all__ = [
     "Exclusion",
     "IndustryGrade",
     "OverallGrade",
+    "PenaltyBar",
     "Step",
     "apply_exclusions",
     "grade_case",
@@ -32,15 +35,13 @@ __all__ = [
     "overall_grade",
 ]
 
-# Rule 6 (S0 §五(二), S2 §二, S4 §四(二)): penalties within one year that bar the top grades;
-# the codes are server.compliance.models.PenaltyKind values (a test keeps them in step).
-BARRING_PENALTIES = frozenset(
-    {"built_before_approval", "exceeded_permit_limits", "monitoring_not_running"}
-)
-# The grades rule 6 bars, and (rule 16) the grades that keep an essential-service exemption.
-# Our reading: A+ is chosen from A plants, B- is part of B ("B (incl. B-)"), and Henan's
+# Rule 6 (S0 §五(二), S2 §二, S4 §四(二)): which penalties bar which grades over which period
+# is a jurisdiction setting (``PenaltyBar``); these are the kinds of a city with none stored.
+BARRING_PENALTIES = DEFAULT_BAR.kinds
+# The grades rule 6 bars by default, and (rule 16) the grades that keep an essential-service
+# exemption: A+ is chosen from A plants, B- is part of B ("B (incl. B-)"), and Henan's
 # "advanced" level stands where the national "leading" does.
-TOP_GRADES = frozenset({"A+", "A", "B", "B-", "leading", "advanced"})
+TOP_GRADES = _TOP_GRADES
 # Rule 16 (S0 §五(一), S2 §三): essential-service plants keep their exemption at "B 级及以上" or
 # leading. The notices write "B（含 B-）" wherever they include B-, and not here: B- does not
 # keep it (docs/review.md, judgement calls).
@@ -285,10 +286,10 @@ def overall_grade(cases: Sequence[IndustryGrade], policy: str) -> OverallGrade:
     return OverallGrade(grade, policy, (step,))
 
 
-def _bar_top(scale: Sequence[str], grade: str) -> str:
+def _bar_top(scale: Sequence[str], grade: str, barred: frozenset[str] = TOP_GRADES) -> str:
     """The best grade at or below `grade` that rule 6 does not bar."""
     for candidate in scale[_index(scale, grade) :]:
-        if candidate not in TOP_GRADES:
+        if candidate not in barred:
             return candidate
     return scale[-1]
 
@@ -302,31 +303,46 @@ def apply_exclusions(
     jurisdiction_bars_downgraded: bool = False,
     falsification: bool = False,
     essential_service: bool = False,
+    penalty_bar: PenaltyBar | None = None,
 ) -> Exclusion:
     """The grade after the exclusions of rules 6, 7 and 16, with the steps and consequences.
+
+    `penalties_within_year` are the kinds of the penalties in the bar's period (see
+    ``server.compliance.kinds.in_period``); `penalty_bar` is the jurisdiction's setting of
+    which kinds bar which grades (default: the three kinds every notice names, rule 6).
     Raises ValueError for a grade outside the scale."""
     _index(scale, grade)
+    bar = penalty_bar or DEFAULT_BAR
     steps: list[Step] = []
     consequences: list[str] = []
-    barring = sorted(set(penalties_within_year) & BARRING_PENALTIES)
-    other = sorted(set(penalties_within_year) - BARRING_PENALTIES)
+    kinds = set(penalties_within_year)
+    barring = sorted(k for k in kinds if bar.bars_kind(k))
+    other = sorted(kinds - set(barring))
+    rule_zh, rule_en = bar.describe()
     if other:
         steps.append(
             Step(
                 "exclusion.penalty_not_barring",
-                "该类处罚不影响绩效级别",
-                "These penalties do not bar any grade (rule 6 names three kinds)",
-                {"penalties": other},
+                f"本辖区规则下，该类处罚（{labels_text(other, 'zh')}）不影响绩效级别；规则：{rule_zh}",
+                f"Under this jurisdiction's rule these penalties ({labels_text(other, 'en')}) "
+                f"bar no grade; the rule: {rule_en}",
+                {"penalties": other, "source": bar.source},
             )
         )
-    if barring and grade in TOP_GRADES:
-        new = _bar_top(scale, grade)
+    if barring and grade in bar.grades:
+        new = _bar_top(scale, grade, bar.grades)
         steps.append(
             Step(
                 "exclusion.penalty_within_year",
-                f"一年内受到处罚，不得评为 A、B（含 B-）级及引领性，由 {grade} 调整为 {new}",
-                f"A penalty within one year bars A, B (incl. B-) and leading: {grade} → {new}",
-                {"penalties": barring, "from": grade, "to": new},
+                f"受到行政处罚（{labels_text(barring, 'zh')}）：{rule_zh}；由 {grade} 调整为 {new}",
+                f"Penalty ({labels_text(barring, 'en')}): {rule_en}; {grade} → {new}",
+                {
+                    "penalties": barring,
+                    "from": grade,
+                    "to": new,
+                    "period": bar.period,
+                    "source": bar.source,
+                },
             )
         )
         grade = new

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspection_forms import Form
+from server.compliance.kinds import DEFAULT_BAR, PenaltyBar
 from server.reconciliation.hj212 import Record
 from server.reconciliation.indicators import PhotoFinding
 from server.reconciliation.metering import Reading
@@ -75,6 +76,10 @@ class FilingInputs:
     integrity_records: tuple[tuple[dt.date, str], ...] = ()  # (recorded on, reason)
     downgraded_within_year: bool = False
     bars_downgraded: bool = False
+    penalty_bar: PenaltyBar = DEFAULT_BAR  # the jurisdiction's rule 6 (kinds, grades, period)
+    gate_video_retention_months: int = 6  # the jurisdiction's rule 17 (S1 §(五): 6 months)
+    # the jurisdiction's grades exempt per pollution level (S4 §四(三)); empty: national tables
+    pollution_exemptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     on: dt.date | None = None  # the day exclusions are judged on (China time)
     # Received after its batch's deadline: managed at the lowest grade (S1 §(十七), review.register)
     late_filing: bool = False

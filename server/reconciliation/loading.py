@@ -367,6 +367,13 @@ class _Chunk:
         if city is None:
             city = rules[enterprise.city] = rules_for(self.session, enterprise.city, self.on)
         digest.add(city.version, city.multi_industry, city.bars_downgraded)
+        digest.add(
+            city.penalty_bar_kinds,
+            city.penalty_bar_grades,
+            city.penalty_bar_period,
+            city.gate_video_retention_months,
+            sorted(city.pollution_exemptions.items()),
+        )
         cases = self._case_inputs(filing, digest)
         evidence = PhotoEvidence()
         visits = []
@@ -399,6 +406,9 @@ class _Chunk:
             integrity_records=tuple((r.recorded_on, r.reason) for r in integrity),
             downgraded_within_year=downgraded,
             bars_downgraded=city.bars_downgraded,
+            penalty_bar=city.penalty_bar,
+            gate_video_retention_months=city.gate_video_retention_months,
+            pollution_exemptions=city.pollution_exemptions,
             on=self.on,
             late_filing=late,
             plant={

@@ -1,4 +1,6 @@
-"""A city's review rules as versioned data: sampling rate, deadline days, day counting.
+"""A city's review rules as versioned data: sampling rate, deadline days, day counting,
+which penalties bar which grades (rule 6), gate video retention (rule 17) and the grades exempt
+from emergency measures per pollution level (S4 §四(三)).
 
 Rule 12 sets the floor (at least 30% of B applicants); S4 §三 the 7 and 15 days. A city may
 sample more or count differently; each change is a new version, never an edit, so a draw or a
@@ -8,7 +10,7 @@ deadline can always say which rules it followed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -18,6 +20,16 @@ from server.accounts.actor import Actor
 from server.accounts.models import Role
 from server.audit.service import record
 from server.clock import china_today
+from server.compliance import emergency
+from server.compliance.kinds import (
+    ANY_PENALTY,
+    DEFAULT_BAR,
+    PERIODS,
+    TOP_GRADES,
+    PenaltyBar,
+    PenaltyKind,
+    cite,
+)
 from server.errors import ValidationFailed
 from server.review.daycount import CALENDAR, DAY_KINDS, add_days
 from server.review.errors import RateTooLow
@@ -54,6 +66,23 @@ class JurisdictionRules:
             return None
         month, day = (int(part) for part in self.adjustment_deadline.split("-"))
         return dt.date(year, month, day)
+
+    penalty_bar: PenaltyBar = DEFAULT_BAR  # rule 6: kinds, grades, period
+    gate_video_retention_months: int = 6  # rule 17, S1 §(五) 保持 6 个月
+    # S4 §四(三): pollution level → exempt grades; empty: the national tables only
+    pollution_exemptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def penalty_bar_kinds(self) -> list[str]:
+        return sorted(self.penalty_bar.kinds)
+
+    @property
+    def penalty_bar_grades(self) -> list[str]:
+        return sorted(self.penalty_bar.grades)
+
+    @property
+    def penalty_bar_period(self) -> str:
+        return self.penalty_bar.period
 
     def due(self, start: dt.date, days: int) -> dt.date:
         return add_days(
@@ -97,6 +126,14 @@ def _rules(row: JurisdictionSettings) -> JurisdictionRules:
         bars_downgraded=row.bars_downgraded,
         adjustment_deadline=row.adjustment_deadline,
         adjustments_per_year=row.adjustments_per_year,
+        penalty_bar=PenaltyBar(
+            frozenset(row.penalty_bar_kinds),
+            frozenset(row.penalty_bar_grades),
+            row.penalty_bar_period,
+            source=cite(row.penalty_bar_kinds, row.penalty_bar_period),
+        ),
+        gate_video_retention_months=row.gate_video_retention_months,
+        pollution_exemptions=dict(emergency.frozen(row.pollution_exemptions)),
     )
 
 
@@ -125,6 +162,33 @@ def describe(session: Session, actor: Actor, city: str) -> JurisdictionView:
         _rules(row) for row in session.scalars(query.order_by(JurisdictionSettings.version))
     ]
     return JurisdictionView(rules_for(session, city, china_today()), versions)
+
+
+KNOWN_KINDS = frozenset(k.value for k in PenaltyKind if k != PenaltyKind.downgraded) | {ANY_PENALTY}
+KNOWN_GRADES = TOP_GRADES | {"C", "D", "non_leading", "non_advanced"}
+
+
+def _bar_problems(
+    kinds: list[str], grades: list[str], period: str, retention: int
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    unknown = [k for k in kinds if k not in KNOWN_KINDS]
+    if unknown or not kinds:
+        errors["penalty_bar_kinds"] = [
+            f"penalty kinds, at least one, of: {', '.join(sorted(KNOWN_KINDS))}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        ]
+    unknown = [g for g in grades if g not in KNOWN_GRADES]
+    if unknown or not grades:
+        errors["penalty_bar_grades"] = [
+            f"grades, at least one, of: {', '.join(sorted(KNOWN_GRADES))}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        ]
+    if period not in PERIODS:
+        errors["penalty_bar_period"] = [f"must be one of {', '.join(PERIODS)}"]
+    if not 1 <= retention <= 60:
+        errors["gate_video_retention_months"] = ["must be between 1 and 60 months"]
+    return errors
 
 
 def _settings_problems(
@@ -175,6 +239,11 @@ def add_version(
     bars_downgraded: bool = False,
     adjustment_deadline: str | None = None,
     adjustments_per_year: int | None = None,
+    penalty_bar_kinds: list[str] | None = None,
+    penalty_bar_grades: list[str] | None = None,
+    penalty_bar_period: str | None = None,
+    gate_video_retention_months: int = 6,
+    pollution_exemptions: dict[str, list[str]] | None = None,
     note: str | None = None,
 ) -> JurisdictionRules:
     """Add the next version of a city's rules (admin); returns them as stored.
@@ -189,6 +258,17 @@ def add_version(
         day_kind=day_kind,
         multi_industry=multi_industry,
     ) | _adjustment_problems(adjustment_deadline, adjustments_per_year)
+    kinds = sorted(set(penalty_bar_kinds if penalty_bar_kinds is not None else DEFAULT_BAR.kinds))
+    grades = sorted(
+        set(penalty_bar_grades if penalty_bar_grades is not None else DEFAULT_BAR.grades)
+    )
+    period = penalty_bar_period or DEFAULT_BAR.period
+    errors |= _bar_problems(kinds, grades, period, gate_video_retention_months)
+    exemptions = pollution_exemptions or {}
+    if wrong := emergency.problems(exemptions):
+        errors["pollution_exemptions"] = wrong
+    elif unknown := sorted({g for gs in exemptions.values() for g in gs} - KNOWN_GRADES):
+        errors["pollution_exemptions"] = [f"unknown grade(s): {', '.join(unknown)}"]
     if errors:
         raise ValidationFailed("the jurisdiction settings have problems", errors=errors)
     latest = session.scalar(
@@ -208,6 +288,11 @@ def add_version(
         bars_downgraded=bars_downgraded,
         adjustment_deadline=adjustment_deadline,
         adjustments_per_year=adjustments_per_year,
+        penalty_bar_kinds=kinds,
+        penalty_bar_grades=grades,
+        penalty_bar_period=period,
+        gate_video_retention_months=gate_video_retention_months,
+        pollution_exemptions={k: list(v) for k, v in emergency.frozen(exemptions)},
         note=note,
         created_by=actor.user_id,
     )
@@ -231,6 +316,9 @@ def add_version(
             "bars_downgraded": bars_downgraded,
             "adjustment_deadline": adjustment_deadline,
             "adjustments_per_year": adjustments_per_year,
+            "penalty_bar": {"kinds": kinds, "grades": grades, "period": period},
+            "gate_video_retention_months": gate_video_retention_months,
+            "pollution_exemptions": row.pollution_exemptions,
         },
     )
     return _rules(row)

@@ -60,6 +60,15 @@ class JurisdictionSettings(Base):
     # (S0 §四(六), S2 §七: 一次); None: no limit.
     adjustment_deadline: Mapped[str | None] = mapped_column(String(5))
     adjustments_per_year: Mapped[int | None]
+    # Rule 6: which penalty kinds bar which grades over which period (S0 §五(二), S2 §二,
+    # S4 §四(二)); see server.compliance.kinds.
+    penalty_bar_kinds: Mapped[list[str]] = mapped_column(JSON)
+    penalty_bar_grades: Mapped[list[str]] = mapped_column(JSON)
+    penalty_bar_period: Mapped[str] = mapped_column(String(20))  # rolling_365 | calendar_year
+    # Rule 17: months of gate and loading-point video a plant must keep (6 in S1 §(五)).
+    gate_video_retention_months: Mapped[int] = mapped_column(default=6)
+    # Pollution level -> grades exempt from emergency measures (Shaoxing, S4 §四(三)).
+    pollution_exemptions: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -156,6 +156,8 @@ def test_a_penalty_within_a_year_excludes_b() -> None:
         "penalties": ["exceeded_permit_limits"],
         "from": "B",
         "to": "C",
+        "period": "rolling_365",
+        "source": "S0 §五(二)",
     }
     assert result.consequences == ()
 

@@ -8,7 +8,17 @@ from flask_smorest import Blueprint
 
 from server.api.scope import db_session
 from server.auth import current_actor
+from server.compliance.kinds import ANY_PENALTY, PENALTY_LABELS, PenaltyKind
 from server.review import jurisdiction
+
+KIND_DOC = "; ".join(
+    [f"{ANY_PENALTY}: 任何行政处罚 / any administrative penalty (Henan S2 §二)"]
+    + [
+        f"{k.value}: {PENALTY_LABELS[k][0]} / {PENALTY_LABELS[k][1]}"
+        for k in PenaltyKind
+        if k != "downgraded"
+    ]
+)
 
 blp = Blueprint(
     "jurisdictions", __name__, url_prefix="/api/jurisdictions", description="Jurisdiction rules"
@@ -47,6 +57,41 @@ class SettingsSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         metadata={"description": "filings again after a decided grade a site may make a year"},
+    )
+    penalty_bar_kinds = ma.fields.List(
+        ma.fields.String(),
+        load_default=None,
+        metadata={"description": f"rule 6: the penalty kinds that bar ({KIND_DOC})"},
+    )
+    penalty_bar_grades = ma.fields.List(
+        ma.fields.String(),
+        load_default=None,
+        metadata={
+            "description": "the grades those penalties bar (default A+, A, B, B-, leading, advanced)"
+        },
+    )
+    penalty_bar_period = ma.fields.String(
+        load_default=None,
+        metadata={
+            "description": "rolling_365: 365 days up to the day judged (S0, S2); "
+            "calendar_year: the same calendar year (当年, Shaoxing S4 §四(二))"
+        },
+    )
+    gate_video_retention_months = ma.fields.Integer(
+        load_default=6,
+        metadata={
+            "description": "months of gate and loading-point video kept (rule 17; S1 §(五): 6)"
+        },
+    )
+    pollution_exemptions = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        load_default=None,
+        metadata={
+            "description": "pollution level (heavy, light_moderate) → grades exempt from emergency "
+            'measures; Shaoxing (S4 §四(三)): {"heavy": ["A+", "A", "leading"], '
+            '"light_moderate": ["A+", "A", "B", "B-", "leading"]}; empty: national tables only'
+        },
     )
     note = ma.fields.String(load_default=None, allow_none=True, load_only=True)
 

@@ -1,4 +1,4 @@
-"""Penalties (行政处罚) that bar A, B and leading for a year (rule 6)."""
+"""Penalties (行政处罚); which kinds bar which grades is a jurisdiction setting (rule 6)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from server.api.common import page_window
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.compliance import service
-from server.compliance.models import PenaltyKind
+from server.compliance.kinds import PENALTY_LABELS, PenaltyKind
 from server.registry.repository import get_enterprise
 
 blp = Blueprint("penalties", __name__, url_prefix="/api/penalties", description="Penalties")
@@ -20,7 +20,23 @@ blp = Blueprint("penalties", __name__, url_prefix="/api/penalties", description=
 class PenaltySchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     enterprise_id = ma.fields.Integer(required=True)
-    kind = ma.fields.Enum(PenaltyKind, by_value=True, required=True)
+    kind = ma.fields.Enum(
+        PenaltyKind,
+        by_value=True,
+        required=True,
+        metadata={
+            "description": "; ".join(
+                f"{k.value}: {PENALTY_LABELS[k][0]} / {PENALTY_LABELS[k][1]}" for k in PenaltyKind
+            )
+            + ". Which kinds bar which grades, and over which period, is a jurisdiction setting."
+        },
+    )
+    kind_label = ma.fields.Method("_label", dump_only=True)
+
+    def _label(self, penalty) -> dict[str, str]:
+        zh, en = PENALTY_LABELS[penalty.kind]
+        return {"zh": zh, "en": en}
+
     decided_on = ma.fields.Date(required=True)
     document_no = ma.fields.String(load_default=None, allow_none=True)
     description = ma.fields.String(load_default=None, allow_none=True)

@@ -6,8 +6,8 @@ year. A downgrade after a later check (rule 14) records its new grade, reason an
 Existing filings become the first of their year; filings already downgraded before this
 revision keep their state without a recorded grade (their decision's grade stays the last).
 
-Revision ID: 0015
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04 15:47:38.666135
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import server.db
 
-revision: str = "0015"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
