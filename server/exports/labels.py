@@ -63,6 +63,16 @@ def industry_name(guide_version: str, code: str) -> str:
     return industry.name_zh if industry else code
 
 
+def any_industry_name(code: str) -> str:
+    """The industry's Chinese name in the newest guide that has it (a site with no filing has
+    no guide version of its own), or the code when none does."""
+    for guide in reversed(list(catalogue().guides)):
+        name = industry_name(guide, code)
+        if name != code:
+            return name
+    return code
+
+
 def main_first(cases: list[IndustryCase]) -> list[IndustryCase]:
     """The main industry (主行业) first, the others in the order they were filed."""
     return sorted(cases, key=lambda case: (not case.is_main, case.id))

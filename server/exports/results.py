@@ -35,7 +35,7 @@ from dataclasses import asdict
 from functools import partial
 from typing import IO, Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.accounts.actor import REVIEWER_ROLES, Actor
@@ -50,7 +50,9 @@ from server.reconciliation.models import ReconciliationResult
 from server.reconciliation.service import Keep, read_current, store
 from server.review.grades import GradeEvent, Standing
 from server.review.models import DecisionOutcome, ReviewBatch, ReviewDecision
-from server.review.register import Late, late_filings
+from server.review.register import Late, RegisterStatus, batch_register, late_filings
+
+MISSING = "未申报"
 
 NOTICE = (
     "S1《石家庄市生态环境局关于做好2020年重污染天气重点行业绩效分级和应急减排清单修订工作的"
@@ -102,6 +104,7 @@ def export_results(
     actor.require(*REVIEWER_ROLES)
     chosen = repository.filing_ids(session, actor, filters)
     rows = list(_rows(session, chosen, keep))
+    rows += _missing_rows(session, actor, filters, start=len(rows) + 1)
     year = f"{filters.year}年" if filters.year else ""
     notes = [
         ("清单 List", f"{year}重点行业企业环保绩效评级结果清单 Performance grading results"),
@@ -161,6 +164,53 @@ def _rows(session: Session, chosen: Select[int], keep: Keep | None) -> Iterator[
                 + year_remarks(filing, latest.get(filing.id), standing.get(filing.id))
             ),
         ]
+
+
+def _missing_rows(
+    session: Session, actor: Actor, filters: ExportFilter, *, start: int
+) -> list[list[Any]]:
+    """S1 §(一)(十七), S2 §六: plants on the list of a batch whose deadline passed with no filing
+    from them; each a row of its own, managed at the lowest grade (the industry's strictest
+    measures). Only for a chosen year or batch: without one there is no deadline to miss."""
+    if filters.batch_id is not None:
+        batches = [b for b in [session.get(ReviewBatch, filters.batch_id)] if b is not None]
+    elif filters.year is not None:
+        batches = list(
+            session.scalars(
+                select(ReviewBatch).where(ReviewBatch.year == filters.year).order_by(ReviewBatch.id)
+            )
+        )
+    else:
+        return []
+    county = actor.county or filters.county
+    rows: list[list[Any]] = []
+    for batch in batches:
+        for entry in batch_register(session, batch, county=county):
+            if entry.status is not RegisterStatus.missing:
+                continue
+            if filters.industry and filters.industry not in entry.industries:
+                continue
+            rows.append(
+                [
+                    start + len(rows),
+                    entry.county,
+                    entry.enterprise_name,
+                    entry.credit_code,
+                    entry.site_name,
+                    "；".join(labels.any_industry_name(code) for code in entry.industries),
+                    MISSING,
+                    labels.NONE,
+                    labels.NONE,
+                    labels.NO,
+                    labels.NO,
+                    MISSING,
+                    batch.year,
+                    batch.name,
+                    f"截止{batch.deadline.isoformat()}未申报，按最低等级管理",
+                    "名单内企业未申报：按最低等级管理，执行本行业最严格的减排措施（S2 §六）",
+                ]
+            )
+    return rows
 
 
 def supported_text(result: ReconciliationResult | None) -> str:

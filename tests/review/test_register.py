@@ -80,3 +80,28 @@ def test_late_filings_show_in_the_results_list(client, make_batch, make_filing, 
         text = exported.get_data().decode("utf-8-sig")
     assert "按时申报" in text
     assert "逾期20天，按最低等级管理" in text
+
+
+def test_missing_plants_show_in_the_results_list(
+    client, make_batch, make_filing, make_site, make_user, login
+):
+    """S1 §(一)(十七), S2 §六: a plant on the list that did not file by the deadline is managed at
+    the lowest grade; the results list of the year (or of the batch) shows it as a row of its own,
+    and a list before the deadline or of another year does not."""
+    batch = make_batch(deadline=JULY_31)
+    make_filing(received_on=dt.date(2026, 7, 1), cases=[foundry_case("A")])
+    silent = make_site(name="未申报厂区")
+    headers = login(make_user(Role.city_reviewer))
+
+    def exported(query: str) -> str:
+        with client.get(f"/api/exports/results.csv?{query}", headers=headers) as response:
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response.get_data().decode("utf-8-sig")
+
+    for query in ("year=2026", f"batch_id={batch.id}"):
+        rows = [line for line in exported(query).splitlines() if silent.name in line]
+        assert len(rows) == 1, query
+        assert "未申报" in rows[0] and "按最低等级管理" in rows[0] and batch.name in rows[0]
+    assert silent.name not in exported("year=2025")
+    later = make_batch(deadline=dt.date(2099, 7, 31), industries=["foundry"], year=2027)
+    assert silent.name not in exported(f"batch_id={later.id}")  # not yet due
