@@ -95,7 +95,9 @@ def test_a_visit_with_good_evidence_verifies_the_claim(client, login, visited, c
     assert response.status_code == 200, response.json
 
     good = [packet(mn, at, 9400 + 10 * i) for i, at in enumerate(hours(4))]
-    corrupt = good[0][:-6] + "0000\r\n"  # the CRC no longer matches
+    crc = good[0][-6:-2]
+    wrong = f"{int(crc, 16) ^ 0xFFFF:04X}"  # never the packet's own CRC (0000 can be, for a MN)
+    corrupt = good[0][:-6] + wrong + "\r\n"  # the CRC no longer matches
     stranger = packet("MN999999999999", hours(1)[0], 9000)
     text = "".join([good[0], corrupt, good[1], stranger, "not a packet\n", good[2], good[3]])
     response = post_file(client, headers, f"/api/sites/{visited.site.id}/cems-data", text)

@@ -179,7 +179,8 @@ def test_a_penalty_within_the_year_bars_the_a_on_the_decision_day(
     assert refused.status_code == 409
     assert refused.json["code"] == "decision.grade_excluded"
     message = refused.json["message"]
-    assert "一年内受到处罚" in message and china_today().isoformat() in message
+    assert "一年内受到行政处罚" in message and "未批先建" in message
+    assert china_today().isoformat() in message
     assert "C" in refused.json["errors"]["grade"][0]
     session.refresh(filing)
     assert filing.status is FilingStatus.city_review
