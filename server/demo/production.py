@@ -41,7 +41,8 @@ def _packets(mn: str, start: dt.datetime, *, corrupt_one: bool) -> str:
         fields = {"QN": f"{at:%Y%m%d%H%M%S}000", "ST": "31", "CN": "2061", "PW": "123456"}
         lines.append(build_packet({**fields, "MN": mn, "Flag": "5", "CP": cp}))
     if corrupt_one:
-        lines[3] = lines[3][:-6] + "FFFF\r\n"  # a transmission error: refused by its CRC
+        # a transmission error, refused by its CRC (flipped: never the packet's own)
+        lines[3] = lines[3][:-6] + f"{int(lines[3][-6:-2], 16) ^ 0xFFFF:04X}\r\n"
     return "".join(lines)
 
 
