@@ -12,6 +12,7 @@ The spool is needed because PouchDB writes ``new_edits`` after ``docs``.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tempfile
@@ -20,7 +21,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from server.gateway.policy import Refused
-from sync.contract import MAX_ATTACHMENT_BYTES, MAX_DOC_JSON_BYTES, MAX_JSON_DEPTH
+from sync.contract import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_DOC_JSON_BYTES,
+    MAX_JSON_DEPTH,
+    nesting_problem,
+)
 
 # Far above what PouchDB's defaults produce (100 documents of at most one 15 MB photo each,
 # about 2 GB in base64) is where a request is refused as a whole.
@@ -31,6 +37,8 @@ MAX_ELEMENT_BYTES = MAX_ATTACHMENT_BYTES * 4 // 3 + MAX_DOC_JSON_BYTES + 64 * 10
 UPSTREAM_BATCH_BYTES = 24 * 1024 * 1024
 UPSTREAM_BATCH_DOCS = 100
 _OTHER_KEY_BYTES = 64 * 1024
+# A body up to Flask's usual request limit is parsed as a whole (read_body).
+WHOLE_BODY_BYTES = 32 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _SPOOL_MEMORY = 32 * 1024 * 1024
 _TOKEN = re.compile(rb'["{}\[\]:,]')
@@ -207,9 +215,15 @@ class BulkBody:
         default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY)  # noqa: SIM115
     )
     extents: list[tuple[int, int]] = field(default_factory=list)
+    # Set when the body was parsed as a whole: the one upstream body (see read_body).
+    whole: bytes | None = None
 
     def batches(self) -> Iterator[tuple[list[int], bytes]]:
         """The allowed documents as upstream request bodies, with their indexes."""
+        if self.whole is not None:
+            if self.allowed:
+                yield self.allowed, self.whole
+            return
         self.spool.seek(0)
         indexes: list[int] = []
         parts: list[bytes] = []
@@ -228,6 +242,48 @@ class BulkBody:
         head = {k: v for k, v in self.options.items() if k == "new_edits"}
         options = json.dumps(head)[1:-1].encode()
         return b'{"docs":[' + b",".join(parts) + b"]" + (b"," + options if options else b"") + b"}"
+
+
+def read_body(
+    stream: IO[bytes], length: int | None, check: Callable[[Any], str | None]
+) -> BulkBody:
+    """Read a ``_bulk_docs`` body of ``length`` bytes (None: unknown) from ``stream``.
+
+    A body of at most ``WHOLE_BODY_BYTES`` that nests no deeper than allowed (the usual case:
+    PouchDB's default batches of ordinary photos) is parsed once as a whole, and when every
+    document passes it goes on to CouchDB as it came; anything else is read document by
+    document (``read_bulk``), which also says where a malformed body goes wrong and refuses a
+    document nested too deep for the parser alone."""
+    if length is None or length > WHOLE_BODY_BYTES:
+        return read_bulk(stream, check)
+    data = stream.read(length)
+    whole = _whole(data, check)
+    return whole if whole is not None else read_bulk(io.BytesIO(data), check)
+
+
+def _whole(data: bytes, check: Callable[[Any], str | None]) -> BulkBody | None:
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):  # read_bulk says where, or refuses the deep one alone
+        return None
+    docs = parsed.get("docs") if isinstance(parsed, dict) else None
+    if not isinstance(docs, list):
+        return None
+    body = BulkBody(options={k: v for k, v in parsed.items() if k != "docs"})
+    kept: list[Any] = []
+    for index, doc in enumerate(docs):
+        problem = nesting_problem(doc) or check(doc)
+        if problem is None:
+            body.allowed.append(index)
+            kept.append(doc)
+        else:
+            _refuse(body, index, doc, None, problem)
+    if not body.refused:
+        body.whole = data
+    else:
+        head = {k: v for k, v in body.options.items() if k == "new_edits"}
+        body.whole = json.dumps({"docs": kept, **head}).encode()
+    return body
 
 
 def read_bulk(stream: IO[bytes], check: Callable[[Any], str | None]) -> BulkBody:
@@ -283,18 +339,21 @@ def _read_docs(scanner: _Scanner, body: BulkBody, check: Callable[[Any], str | N
             body.allowed.append(index)
             body.extents.append((offset, element.size))
         else:
-            doc_id = doc.get("_id") if isinstance(doc, dict) else element.doc_id
-            body.refused[index] = {"id": doc_id, "error": "forbidden", "reason": problem}
-            if isinstance(doc, dict):
-                body.refused_docs.append(
-                    {k: doc[k] for k in ("_id", "_rev", "_deleted") if k in doc}
-                )
+            _refuse(body, index, doc, element.doc_id, problem)
         index += 1
         if scanner.peek() == 0x2C:
             scanner.pos += 1
             continue
         scanner.expect(b"]")
         return
+
+
+def _refuse(body: BulkBody, index: int, doc: Any, doc_id: str | None, problem: str) -> None:
+    if isinstance(doc, dict):
+        doc_id = doc.get("_id")
+        # what it says of itself: a server document it deleted is written again from this
+        body.refused_docs.append({k: doc[k] for k in ("_id", "_rev", "_deleted") if k in doc})
+    body.refused[index] = {"id": doc_id, "error": "forbidden", "reason": problem}
 
 
 def _element_problem(element: Element) -> str | None:

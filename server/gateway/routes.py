@@ -19,7 +19,7 @@ from server.config import instance_path
 from server.errors import Unauthenticated
 from server.gateway import checkpoints, longpoll
 from server.gateway.auth import gateway_user
-from server.gateway.bulk import MAX_BULK_BYTES, read_bulk
+from server.gateway.bulk import MAX_BULK_BYTES, read_body
 from server.gateway.policy import Refused, Route, route, split_path
 from sync.contract import (
     MAX_REQUEST_BYTES,
@@ -152,7 +152,9 @@ def _bulk_docs(db: str, user_id: int) -> Response:
     """Each document checked alone as it is read; only the refused ones are answered
     ``forbidden``, whatever the size of the batch (see bulk.py)."""
     request.max_content_length = MAX_BULK_BYTES
-    body = read_bulk(request.stream, lambda doc: device_doc_problem(doc, user_id))
+    body = read_body(
+        request.stream, request.content_length, lambda doc: device_doc_problem(doc, user_id)
+    )
     new_edits = body.options.get("new_edits", True)
     results: list[Any] = []
     by_index: dict[int, Any] = {}
