@@ -281,8 +281,7 @@ def _whole(data: bytes, check: Callable[[Any], str | None]) -> BulkBody | None:
     if not body.refused:
         body.whole = data
     else:
-        head = {k: v for k, v in body.options.items() if k == "new_edits"}
-        body.whole = json.dumps({"docs": kept, **head}).encode()
+        body.whole = body._body([json.dumps(doc).encode() for doc in kept])
     return body
 
 
