@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,7 +65,6 @@ class ApplyStage:
         None when another worker holds the database or moved its checkpoint meanwhile."""
         db, tally = fetched.db, PassReport()
         with self.sessions() as session:
-            replayable(session)
             checkpoint = self._lock_checkpoint(session, fetched)
             if checkpoint is None:
                 return None
@@ -104,9 +103,17 @@ class ApplyStage:
         it since the page was read (this page is then not ours to apply)."""
         db = fetched.db
         query = select(SyncCheckpoint).where(SyncCheckpoint.db_name == db)
-        checkpoint = session.scalar(query.with_for_update(skip_locked=True))
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        if postgresql:  # replayable(session) in the same round trip as the lock
+            query = query.add_columns(
+                *(func.set_config(name, value, True) for name, value in _settings(session))
+            )
+        row = session.execute(query.with_for_update(skip_locked=True, of=SyncCheckpoint)).first()
+        checkpoint = row[0] if row is not None else None
         if checkpoint is not None:
             return checkpoint if checkpoint.seq == fetched.position.seq else None
+        if postgresql:
+            replayable(session)  # no row was locked, so set_config did not run
         if fetched.position.exists or session.get(SyncCheckpoint, db) is not None:
             return None  # exists, locked by another worker
         owner = db_owner(db)
@@ -288,6 +295,33 @@ def replayable(session: Session) -> None:
     person acted on can be lost; a crash can at most withdraw for a moment rows someone only
     looked at, until the worker writes them again. What it saves is waiting for the disk:
     for a batch of large inspection documents, most of the commit.
+
+    Large JSON values (an inspection's answers, a revision's body) are compressed with lz4
+    rather than pglz when the server has it (``default_toast_compression``, PostgreSQL 14+):
+    several times faster to write; read back transparently, whatever the column's other
+    values use.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        session.execute(
+            select(*(func.set_config(name, value, True) for name, value in _settings(session)))
+        )
+
+
+_LZ4: dict[int, bool] = {}  # per engine: does the server offer lz4 TOAST compression?
+
+
+def _settings(session: Session) -> list[tuple[str, str]]:
+    """The transaction's settings for a batch on PostgreSQL (see ``replayable``)."""
+    bind = session.get_bind()
+    if id(bind) not in _LZ4:
+        offers = session.scalar(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            )
+        )
+        _LZ4[id(bind)] = bool(offers)
+    settings = [("synchronous_commit", "off")]
+    if _LZ4[id(bind)]:
+        settings.append(("default_toast_compression", "lz4"))
+    return settings

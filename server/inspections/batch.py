@@ -13,7 +13,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, select, text
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -25,9 +37,8 @@ from server.db import insert_rows
 from server.evidence import repository as evidence_repository
 from server.evidence.evaluation import Visit, visit_of
 from server.evidence.models import Photo
-from server.inspections.forms import plant_context
 from server.inspections.models import Inspection, InspectionRevision
-from server.registry.models import Site
+from server.registry.models import CemsPoint, ProductionLine, VehicleGate
 from server.syncstate.models import IngestedRevision, OutboxDocument
 
 
@@ -236,20 +247,35 @@ class BatchContext:
         return ids
 
     def _load(self, assignment_id: int) -> AssignmentFacts | None:
+        """The assignment, its members and its site's registry codes in two round trips (the
+        assignment row, then one UNION of the rest), read in the batch's transaction."""
         assignment = self.session.get(Assignment, assignment_id)
         if assignment is None:
             return None
-        members = frozenset(
-            self.session.scalars(
-                select(AssignmentMember.user_id).where(
-                    AssignmentMember.assignment_id == assignment_id
-                )
-            )
+        site_id = assignment.site_id
+        parts = union_all(
+            select(
+                literal_column("'member'").label("kind"), sql_cast(AssignmentMember.user_id, String)
+            ).where(AssignmentMember.assignment_id == assignment_id),
+            select(literal_column("'line'"), ProductionLine.code).where(
+                ProductionLine.site_id == site_id
+            ),
+            select(literal_column("'gate'"), VehicleGate.code).where(
+                VehicleGate.site_id == site_id
+            ),
+            select(literal_column("'cems'"), CemsPoint.mn).where(CemsPoint.site_id == site_id),
         )
-        site = self.session.get(Site, assignment.site_id)
-        assert site is not None  # an assignment's site is a foreign key
+        # Ordered as the Site relationships order them (code, mn), in the database's collation.
+        found: dict[str, list[str]] = {"member": [], "line": [], "gate": [], "cems": []}
+        for kind, value in self.session.execute(parts.order_by(text("1, 2"))):
+            found[kind].append(value)
+        members = frozenset(int(user_id) for user_id in found["member"])
+        # What server.inspections.forms.plant_context(site) gives, without loading the site.
+        context = PlantContext(
+            lines=tuple(found["line"]), gates=tuple(found["gate"]), cems_points=tuple(found["cems"])
+        )
         pins = {(pin["form_id"], pin["version"]): pin.get("sha256") for pin in assignment.form_pins}
-        return AssignmentFacts(assignment, members, plant_context(site), pins)
+        return AssignmentFacts(assignment, members, context, pins)
 
 
 @dataclass
