@@ -316,3 +316,27 @@ def test_every_revision_is_kept_whole(live, worker):
         assert "answers" not in second_rev.body and row.answers == changed
         assert full_body(row, second_rev)["answers"] == changed
         assert full_body(row, first)["answers"] == document["answers"]
+
+
+def test_a_batch_reads_an_assignments_facts_as_the_registry_has_them(live):
+    """The batch's facts (two round trips) are the members and the plant context that
+    ``plant_context(site)`` gives through the ORM, in the same order; unknown ids are None."""
+    from server.inspections.batch import BatchContext
+    from server.inspections.forms import plant_context
+    from server.registry.models import CemsPoint, ProductionLine, Site
+
+    lead, second = live.inspector(), live.inspector()
+    world = build_world(live, [lead, second])
+    with live.session() as session:  # a line and a point added out of code order
+        session.add(ProductionLine(site_id=world.site_id, code="L00", name="L00"))
+        session.add(CemsPoint(site_id=world.site_id, mn="MN41100000000001", name="排口"))
+        session.commit()
+    with live.session() as session:
+        facts = BatchContext(session, []).facts(world.assignment_id)
+        assert facts is not None and facts.assignment.id == world.assignment_id
+        assert facts.members == {lead.id, second.id}
+        site = session.get(Site, world.site_id)
+        assert facts.context == plant_context(site)
+        assert facts.context.lines == ("L00", *world.context.lines)
+        assert facts.context.cems_points[0] == "MN41100000000001"
+        assert BatchContext(session, []).facts(world.assignment_id + 10_000) is None
