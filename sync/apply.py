@@ -299,7 +299,7 @@ def replayable(session: Session) -> None:
     Large JSON values (an inspection's answers, a revision's body) are compressed with lz4
     rather than pglz when the server has it (``default_toast_compression``, PostgreSQL 14+):
     several times faster to write; read back transparently, whatever the column's other
-    values use.
+    values use. Each statement is planned for its own parameters (``plan_cache_mode``).
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
@@ -321,7 +321,10 @@ def _settings(session: Session) -> list[tuple[str, str]]:
             )
         )
         _LZ4[id(bind)] = bool(offers)
-    settings = [("synchronous_commit", "off")]
+    # Planned for the values at hand: a generic plan made while a table was small (psycopg
+    # prepares a statement run five times) stays a sequential scan as the table grows, until
+    # the next ANALYZE; the batch's lookups by a hundred document ids then grow with the table.
+    settings = [("synchronous_commit", "off"), ("plan_cache_mode", "force_custom_plan")]
     if _LZ4[id(bind)]:
         settings.append(("default_toast_compression", "lz4"))
     return settings
