@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     String,
     Table,
     any_,
@@ -253,7 +254,7 @@ class BatchContext:
         if assignment is None:
             return None
         site_id = assignment.site_id
-        parts = union_all(
+        parts: CompoundSelect = union_all(
             select(
                 literal_column("'member'").label("kind"), sql_cast(AssignmentMember.user_id, String)
             ).where(AssignmentMember.assignment_id == assignment_id),
@@ -267,8 +268,8 @@ class BatchContext:
         )
         # Ordered as the Site relationships order them (code, mn), in the database's collation.
         found: dict[str, list[str]] = {"member": [], "line": [], "gate": [], "cems": []}
-        for kind, value in self.session.execute(parts.order_by(text("1, 2"))):
-            found[kind].append(value)
+        for row in self.session.execute(parts.order_by(text("1, 2"))):
+            found[row[0]].append(row[1])
         members = frozenset(int(user_id) for user_id in found["member"])
         # What server.inspections.forms.plant_context(site) gives, without loading the site.
         context = PlantContext(
