@@ -95,12 +95,14 @@ FINDINGS: dict[str, tuple[Severity, str, str]] = {
 # (``position_source`` "device" in its data): same code, so every reader of the code (the
 # dossier's map, the GeoJSON export, the reconciliation's discarding) treats it alike.
 DEVICE_WORDING: dict[str, tuple[str, str]] = {
-    "geo.outside_boundary": ("按平板报告的位置，拍摄地点在厂区边界外 {distance_m:.0f} 米（已计入其精度 {accuracy_m:.0f} 米；"
+    "geo.outside_boundary": ("按平板报告的位置，拍摄地点在厂区边界外 {distance_m:.0f} 米"
+                             "（已计入其精度 {accuracy_m:.0f} 米；"
                              "该位置由设备报告，并非照片自带的 GPS）。",
                              "Taken {distance_m:.0f} m outside the site boundary by the tablet-reported "
                              "position (beyond its accuracy of {accuracy_m:.0f} m; a position reported by "
                              "the device, not the photo's own GPS)."),
-    "geo.boundary_uncertain": ("按平板报告的位置，拍摄地点在边界外 {distance_m:.0f} 米，但在其精度 {accuracy_m:.0f} 米以内"
+    "geo.boundary_uncertain": ("按平板报告的位置，拍摄地点在边界外 {distance_m:.0f} 米，"
+                               "但在其精度 {accuracy_m:.0f} 米以内"
                                "（该位置由设备报告，并非照片自带的 GPS）。",
                                "Taken {distance_m:.0f} m outside the boundary by the tablet-reported position, "
                                "within its accuracy of {accuracy_m:.0f} m (a position reported by the device, "

@@ -134,7 +134,9 @@ def device_position_problem(value: Any) -> str | None:
         if not valid or not math.isfinite(number) or not low <= number <= high:
             if name == "accuracy_m":
                 return "device_position.accuracy_m must be a number of metres, 0 or more"
-            return f"device_position.{name} must be a number from {low:g} to {high:g} (WGS-84 degrees)"
+            return (
+                f"device_position.{name} must be a number from {low:g} to {high:g} (WGS-84 degrees)"
+            )
     if parse_position_time(value["at"]) is None:
         return "device_position.at must be an ISO 8601 date and time with its UTC offset"
     return None

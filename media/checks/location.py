@@ -9,6 +9,7 @@ lie farther apart than their accuracies allow, ``position.sources_disagree`` say
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,26 @@ class DevicePosition:
             "accuracy_m": self.accuracy_m,
             "at": iso_utc(self.at) if self.at is not None else None,
         }
+
+    @classmethod
+    def from_document(cls, value: Any) -> DevicePosition | None:
+        """From a photo document's ``device_position`` ({lat, lon, accuracy_m, at}, docs/sync.md);
+        None when it is absent or breaks any rule (types, ranges, accuracy >= 0, an aware time)."""
+        if not isinstance(value, dict) or set(value) != {"lat", "lon", "accuracy_m", "at"}:
+            return None
+        numbers = [value["lat"], value["lon"], value["accuracy_m"]]
+        if any(isinstance(n, bool) or not isinstance(n, int | float) for n in numbers):
+            return None
+        lat, lon, accuracy = (float(n) for n in numbers)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= accuracy < math.inf):
+            return None
+        try:
+            at = datetime.fromisoformat(value["at"]) if isinstance(value["at"], str) else None
+        except ValueError:
+            return None
+        if at is None or at.tzinfo is None:
+            return None
+        return cls(lat, lon, accuracy, at)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> DevicePosition | None:

@@ -66,9 +66,7 @@ def test_there_are_fixtures() -> None:
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
-def test_python_validator_gives_the_expected_problems(
-    catalogue: FormCatalogue, path: Path
-) -> None:
+def test_python_validator_gives_the_expected_problems(catalogue: FormCatalogue, path: Path) -> None:
     fixture = _load(path)
     assert _python_problems(catalogue, fixture) == fixture["problems"]
 
