@@ -37,6 +37,23 @@ FINDINGS: dict[str, tuple[Severity, str, str]] = {
                     "The photo has no GPS position (Android's photo picker removes it)."),
     "gps.poor_accuracy": (_S.WARNING, "GPS 精度较差：{accuracy_m:.0f} 米（上限 {max_accuracy_m:.0f} 米）。",
                           "Poor GPS accuracy: {accuracy_m:.0f} m (limit {max_accuracy_m:.0f} m)."),
+    "position.device_reported": (_S.WARNING,
+                                 "照片没有 GPS 位置，改用平板浏览器在拍摄时报告的位置（精度 {accuracy_m:.0f} 米）。"
+                                 "该位置由设备报告、并非相机记录，可被软件改动，证明力弱于照片自带的 GPS。",
+                                 "The photo has no GPS position; the position the tablet's browser reported "
+                                 "when it was taken (accuracy {accuracy_m:.0f} m) is used instead. A position "
+                                 "reported by the device, not recorded by the camera, can be set by software: "
+                                 "it is weaker evidence than the photo's own GPS."),
+    "position.device_poor_accuracy": (_S.WARNING,
+                                      "平板报告的位置精度较差：{accuracy_m:.0f} 米（上限 {max_accuracy_m:.0f} 米）。",
+                                      "Poor accuracy of the tablet-reported position: {accuracy_m:.0f} m "
+                                      "(limit {max_accuracy_m:.0f} m)."),
+    "position.sources_disagree": (_S.WARNING,
+                                  "照片 GPS 位置与平板报告的位置相距 {distance_m:.0f} 米，"
+                                  "超出两者精度之和（{gps_accuracy_m:.0f} 米 + {device_accuracy_m:.0f} 米）。",
+                                  "The photo's GPS position and the tablet-reported position are "
+                                  "{distance_m:.0f} m apart, more than their accuracies allow "
+                                  "({gps_accuracy_m:.0f} m + {device_accuracy_m:.0f} m)."),
     "geo.no_boundary": (_S.INFO, "该厂区没有边界，无法核对拍摄位置。",
                         "The site has no boundary to check the position against."),
     "geo.outside_boundary": (_S.CRITICAL,
@@ -74,6 +91,24 @@ FINDINGS: dict[str, tuple[Severity, str, str]] = {
                             "The photo does not name its camera (no EXIF make and model)."),
 }  # fmt: skip
 
+# The same finding in other words when the position came from the device, not the photo's GPS
+# (``position_source`` "device" in its data): same code, so every reader of the code (the
+# dossier's map, the GeoJSON export, the reconciliation's discarding) treats it alike.
+DEVICE_WORDING: dict[str, tuple[str, str]] = {
+    "geo.outside_boundary": ("按平板报告的位置，拍摄地点在厂区边界外 {distance_m:.0f} 米"
+                             "（已计入其精度 {accuracy_m:.0f} 米；"
+                             "该位置由设备报告，并非照片自带的 GPS）。",
+                             "Taken {distance_m:.0f} m outside the site boundary by the tablet-reported "
+                             "position (beyond its accuracy of {accuracy_m:.0f} m; a position reported by "
+                             "the device, not the photo's own GPS)."),
+    "geo.boundary_uncertain": ("按平板报告的位置，拍摄地点在边界外 {distance_m:.0f} 米，"
+                               "但在其精度 {accuracy_m:.0f} 米以内"
+                               "（该位置由设备报告，并非照片自带的 GPS）。",
+                               "Taken {distance_m:.0f} m outside the boundary by the tablet-reported position, "
+                               "within its accuracy of {accuracy_m:.0f} m (a position reported by the device, "
+                               "not the photo's own GPS)."),
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -97,6 +132,8 @@ def finding(code: str, **data: Any) -> Finding:
     """A catalogued finding; datetimes in ``data`` become ISO 8601 UTC strings (JSON-ready)."""
     severity, zh, en = FINDINGS[code]
     clean = {key: _plain(value) for key, value in data.items()}
+    if clean.get("position_source") == "device" and code in DEVICE_WORDING:
+        zh, en = DEVICE_WORDING[code]
     return Finding(code, severity, zh.format(**clean), en.format(**clean), clean)
 
 

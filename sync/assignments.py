@@ -11,7 +11,7 @@ from server.assignments.payload import assignment_payload
 from server.inspections.forms import get_form
 from server.syncstate.models import AssignmentPush
 from sync import outbox
-from sync.contract import SCHEMA_VERSION, db_name
+from sync.contract import SCHEMA_VERSION, db_name, photo_limits
 
 PUSHED = (AssignmentStatus.published, AssignmentStatus.cancelled, AssignmentStatus.done)
 
@@ -69,7 +69,12 @@ def _send(session: Session, assignment: Assignment, user_id: int) -> int:
         session,
         db_name=db,
         doc_id=f"assignment:{assignment.id}",
-        body={"type": "assignment", "schema_version": SCHEMA_VERSION, **payload},
+        body={
+            "type": "assignment",
+            "schema_version": SCHEMA_VERSION,
+            **payload,
+            "photo_limits": photo_limits(),  # so the app downscales only what would be refused
+        },
     )
     for pin in assignment.form_pins:
         form = get_form(pin["form_id"], pin["version"])

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
+import math
 import re
 from typing import Any
+
+from media.pipeline import DEFAULT_LIMITS
 
 SCHEMA_VERSION = 1
 SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
@@ -37,6 +41,22 @@ MAX_JSON_DEPTH = 32
 _DEVICE_ID = re.compile(r"^(inspection|photo):[A-Za-z0-9][A-Za-z0-9._-]{7,100}$")
 _DB_NAME = re.compile(r"^inspector-(\d+)$")
 PHOTO_TYPES = frozenset({"image/jpeg", "image/heic", "image/heif", "image/png"})
+# What the worker accepts as evidence (a PNG passes the gateway and is refused by the worker).
+EVIDENCE_PHOTO_TYPES = ("image/heic", "image/heif", "image/jpeg")
+
+# A photo's optional device position (docs/sync.md): WGS-84 degrees, metres, ISO 8601 time.
+DEVICE_POSITION_FIELDS = ("lat", "lon", "accuracy_m", "at")
+_POSITION_RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
+
+def photo_limits() -> dict[str, Any]:
+    """The limits the server applies to a photo, as every assignment document states them, so
+    a tablet downscales only a photo the server would refuse (docs/sync.md)."""
+    return {
+        "max_bytes": min(MAX_ATTACHMENT_BYTES, DEFAULT_LIMITS.max_bytes),
+        "max_pixels": DEFAULT_LIMITS.max_pixels,
+        "types": list(EVIDENCE_PHOTO_TYPES),
+    }
 
 
 def db_name(user_id: int) -> str:
@@ -87,7 +107,50 @@ def device_doc_problem(doc: Any, user_id: int) -> str | None:
     if doc.get("schema_version") not in SUPPORTED_SCHEMA_VERSIONS:
         supported = ", ".join(str(v) for v in sorted(SUPPORTED_SCHEMA_VERSIONS))
         return f"schema_version must be one of {supported}; update the app"
+    if kind == "photo" and "device_position" in doc:
+        problem = device_position_problem(doc["device_position"])
+        if problem is not None:
+            return problem
     return _attachment_problem(doc, kind) or _size_problem(doc)
+
+
+def device_position_problem(value: Any) -> str | None:
+    """Why a photo's ``device_position`` is malformed, or None. Written for the app developer."""
+    if not isinstance(value, dict):
+        return (
+            "device_position must be an object {lat, lon, accuracy_m, at}; "
+            "leave it out when the browser gives no position"
+        )
+    missing = [name for name in DEVICE_POSITION_FIELDS if name not in value]
+    if missing:
+        return f"device_position lacks {', '.join(missing)}"
+    extra = sorted(set(value) - set(DEVICE_POSITION_FIELDS))
+    if extra:
+        return f"device_position has fields it may not have: {', '.join(extra)}"
+    for name in ("lat", "lon", "accuracy_m"):
+        number = value[name]
+        low, high = _POSITION_RANGES.get(name, (0.0, math.inf))
+        valid = isinstance(number, int | float) and not isinstance(number, bool)
+        if not valid or not math.isfinite(number) or not low <= number <= high:
+            if name == "accuracy_m":
+                return "device_position.accuracy_m must be a number of metres, 0 or more"
+            return (
+                f"device_position.{name} must be a number from {low:g} to {high:g} (WGS-84 degrees)"
+            )
+    if parse_position_time(value["at"]) is None:
+        return "device_position.at must be an ISO 8601 date and time with its UTC offset"
+    return None
+
+
+def parse_position_time(value: Any) -> dt.datetime | None:
+    """An ISO 8601 date-time with a UTC offset, or None."""
+    if not isinstance(value, str) or len(value) < 16:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _attachment_problem(doc: dict[str, Any], kind: str) -> str | None:

@@ -14,6 +14,7 @@ from media.checks.device import RegisteredDevice, check_device
 from media.checks.location import (
     ASSUMED_ACCURACY_M,
     MAX_ACCURACY_M,
+    DevicePosition,
     SiteBoundary,
     check_location,
 )
@@ -33,6 +34,7 @@ from media.phash import NEAR_DUPLICATE_DISTANCE
 
 __all__ = [
     "CheckContext",
+    "DevicePosition",
     "PhotoUse",
     "RegisteredDevice",
     "SiteBoundary",
@@ -73,6 +75,7 @@ class CheckContext:
     boundary: SiteBoundary | None = None
     assignment_created_at: datetime | None = None
     recorded_at: datetime | None = None  # when the tablet recorded the photo
+    device_position: DevicePosition | None = None  # where the tablet said it was (no EXIF GPS?)
     sender_device_id: str | None = None
     registered_devices: Sequence[RegisteredDevice] = ()
     prior_uses: Sequence[PhotoUse] = ()  # candidates: same sha256 or a shared phash band
@@ -106,6 +109,7 @@ def evaluate(
         *check_location(
             metadata,
             context.boundary,
+            device_position=context.device_position,
             tolerance_m=limits.boundary_tolerance_m,
             assumed_accuracy_m=limits.assumed_accuracy_m,
             max_accuracy_m=limits.max_accuracy_m,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from media.checks import CheckContext, RegisteredDevice, SiteBoundary, evaluate
+from media.checks import CheckContext, DevicePosition, RegisteredDevice, SiteBoundary, evaluate
 from media.findings import Finding
 from media.metadata import PhotoMetadata
 from media.phash import from_signed
@@ -86,6 +86,7 @@ def evaluate_photo(
         boundary=visit.boundary,
         assignment_created_at=visit.created_at,
         recorded_at=photo.tablet_taken_at,
+        device_position=DevicePosition.from_dict(photo.device_position),
         sender_device_id=photo.device_id,
         registered_devices=devices,
         prior_uses=repository.reuse_candidates(

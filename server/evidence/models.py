@@ -47,6 +47,8 @@ class Photo(Base):
     size: Mapped[int | None]
     content_type: Mapped[str | None] = mapped_column(String(40))  # as the sender claimed it
     tablet_taken_at: Mapped[dt.datetime | None]  # the time the tablet recorded
+    # DevicePosition.to_dict(): where the tablet's browser said it was (lat, lon, accuracy_m, at)
+    device_position: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     current_rev: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(12))  # accepted | rejected | withdrawn

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from media import BlobStore, BoundedPool, PhotoRejected, ProcessedPhoto, ingest
-from media.checks import RegisteredDevice
+from media.checks import DevicePosition, RegisteredDevice
 from media.findings import Finding
 from media.phash import to_signed
 from server.audit.service import record
@@ -71,6 +71,7 @@ def accepted_changes(photo: Photo, *, data: bytes | None, said: dict[str, Any]) 
         "item": "item",
         "device_id": "device_id",
         "tablet_taken_at": "taken_at",
+        "device_position": "device_position",
     }
     changed = []
     if data is None or hashlib.sha256(data).hexdigest() != photo.sha256:
@@ -82,6 +83,13 @@ def accepted_changes(photo: Photo, *, data: bytes | None, said: dict[str, Any]) 
         if field in said and before != after:
             changed.append(name)
     return changed
+
+
+def stated_position(value: Any) -> dict[str, Any] | None:
+    """A photo document's ``device_position`` as stored (``DevicePosition.to_dict``), or None
+    when absent or malformed (the gateway refuses a malformed one with its reason first)."""
+    position = DevicePosition.from_document(value)
+    return position.to_dict() if position is not None else None
 
 
 def holds_evidence(photo: Photo | None) -> bool:
@@ -117,6 +125,7 @@ def photo_row(
     tablet_taken_at: dt.datetime | None,
     content_type: str | None,
     rev: str | None,
+    device_position: dict[str, Any] | None = None,
 ) -> Photo:
     """The photo's row (new, or the existing one for a new revision) with what the sender said."""
     photo = existing
@@ -128,6 +137,7 @@ def photo_row(
     photo.item = item
     photo.device_id = device_id
     photo.tablet_taken_at = tablet_taken_at
+    photo.device_position = device_position
     photo.content_type = content_type
     photo.current_rev = rev or "upload"
     return photo
@@ -295,6 +305,7 @@ def record_photo(
     existing: Photo | None = None,
     visit: Visit | None = None,
     devices: Sequence[RegisteredDevice] | None = None,
+    device_position: dict[str, Any] | None = None,
 ) -> tuple[Photo, PhotoOutcome]:
     """Record one prepared photo of an assignment the door has checked is the sender's: SQL
     only. ``existing`` is the row of the same document (a new revision); ``visit`` and
@@ -314,6 +325,7 @@ def record_photo(
         tablet_taken_at=tablet_taken_at,
         content_type=content_type,
         rev=rev,
+        device_position=device_position,
     )
     processed = prepared.processed
     if processed is None:

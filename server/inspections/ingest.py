@@ -22,6 +22,7 @@ from server.evidence.service import (
     prepare_photo,
     record_photo,
     refuse_document,
+    stated_position,
 )
 from server.inspections import rules
 from server.inspections.batch import AssignmentFacts, BatchContext, Feedback
@@ -340,6 +341,7 @@ def ingest_photo(
         "item": _text(doc.get("item")),
         "device_id": _text(doc.get("device_id"), 100),
         "tablet_taken_at": _parse_time(doc.get("taken_at")),
+        "device_position": stated_position(doc.get("device_position")),
         "content_type": _text(meta.get("content_type") if isinstance(meta, dict) else None, 40),
         "rev": doc["_rev"],
     }
