@@ -1,0 +1,289 @@
+"""The inspector's field app in a real browser (Playwright + Debian Chromium), against the real
+app on a loopback port, the gateway, PouchDB Server and the sync worker.
+
+An inspector signs in online, the assignment arrives; the tablet goes offline and the app still
+opens from its service worker; the checklist is filled with real JPEG files and a position set
+by the test; the on-device validator stops a wrong answer before submission; the submission is
+made offline, goes through the gateway when the network is back, the worker accepts it, the app
+shows it accepted and a refused photo's reason on its item, and the reviewer's dossier shows the
+inspection and the photos. A second team member works in a context of their own; signing out
+clears the tablet. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from media import FilesystemBlobStore
+from media.geo import gcj02_to_wgs84
+from server.db import make_sessionmaker
+from server.evidence.models import Photo
+from server.inspections.models import Inspection
+from sync.couch import CouchClient
+from sync.worker import Worker
+from tests.factories import PASSWORD
+from tests.field.world import PLANT, FieldWorld, build_field_world
+from tests.sync.conftest import Live, live  # noqa: F401 (the module's live system)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+PHOTOS = ROOT / "tests" / "data" / "photos"
+JPEGS = [PHOTOS / "Canon_40D.jpg", PHOTOS / "mobile" / "jolla.jpg", PHOTOS / "gps" / "DSCN0010.jpg"]
+pytestmark = [
+    pytest.mark.sql,
+    pytest.mark.couch,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH"),
+]
+YARD_LON, YARD_LAT = gcj02_to_wgs84(114.002, 33.002)  # the middle of the yard, as GPS reads it
+
+
+@pytest.fixture(scope="module")
+def world(live: Live) -> FieldWorld:  # noqa: F811
+    return build_field_world(live)
+
+
+@pytest.fixture(scope="module")
+def worker(live: Live) -> Iterator[Worker]:  # noqa: F811
+    couch = CouchClient(live.couch_url)
+    worker = Worker(make_sessionmaker(live.engine), couch, FilesystemBlobStore(live.tmp / "media"))
+    yield worker
+    worker.close()
+    couch.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def tablet(browser, *, lon: float = YARD_LON, lat: float = YARD_LAT):
+    return browser.new_context(
+        viewport={"width": 1024, "height": 1300},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        permissions=["geolocation"],
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": 8},
+    )
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/field/")
+    page.get_by_test_id("sign-in").wait_for()
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+
+
+def item(page, path: str):
+    return page.locator(f".item[data-path='answers.{path}']")
+
+
+def choose(page, path: str, value: str) -> None:
+    item(page, path).locator(f"input[value='{value}']").first.check()
+
+
+def fill(page, path: str, value: str) -> None:
+    item(page, path).locator("input, textarea").first.fill(value)
+
+
+def attach(page, path: str, *files: Path) -> None:
+    before = item(page, path).locator("li.photo").count()
+    item(page, path).get_by_test_id("photo-input").set_input_files([str(f) for f in files])
+    expect(item(page, path).locator("li.photo")).to_have_count(before + len(files))
+
+
+def fill_common_form(page) -> None:
+    """Every item the common form asks of this plant, through the page's own controls."""
+    item(page, "visit_started_at").locator("button.now").click()
+    choose(page, "production_normal", "true")
+    fill(page, "plant_representative", "王伟，环保主管")
+    choose(page, "separate_metering_installed", "true")
+    line = "lines.L01."
+    for name in ("line_matches_permit", "line_in_reduction_list", "line_running"):
+        choose(page, line + name, "true")
+    fill(page, line + "line_load_percent", "180")  # beyond 150 %: stopped before submission
+    attach(page, line + "line_production_record_photo", JPEGS[0])
+    for meter, reading in (
+        ("production_meter_start", "10234.5"),
+        ("production_meter_end", "10390.1"),
+        ("treatment_meter_start", "2210"),
+        ("treatment_meter_end", "2241.7"),
+    ):
+        box = item(page, line + meter)
+        box.locator("input[type=number]").fill(reading)
+        box.locator("input[type=text]").fill("EM-07")
+    attach(page, line + "production_meter_start", JPEGS[1])
+    attach(page, line + "treatment_meter_start", JPEGS[2])
+    choose(page, line + "treatment_running", "true")
+    attach(page, line + "treatment_photo", JPEGS[0])
+    choose(page, line + "equipment_labels_present", "true")
+    for name in ("no_odour_workshop", "no_odour_yard", "no_dust_floors", "no_dust_walls"):
+        choose(page, name, "true")
+    for name in ("no_dust_equipment", "storage_enclosed"):
+        choose(page, name, "true")
+    attach(page, "fugitive_photos", JPEGS[1], JPEGS[2])
+    choose(page, "public_signboard_at_gate", "false")
+    attach(page, "equipment_label_photos", PHOTOS / "corrupted.jpg")  # the worker refuses it
+    choose(page, "cems_present", "false")
+    fill(page, "dcs_data_months", "13")
+    fill(page, "gate_video_months", "7")
+    gate = "gates.G01."
+    for name in ("plate_recognition", "automatic_barrier", "records_kept"):
+        choose(page, gate + name, "true")
+    choose(page, gate + "blocks_banned_vehicles", "true")
+    attach(page, gate + "gate_photo", JPEGS[0])
+    choose(page, "loading_points_video", "true")
+    attach(page, "loading_points_video_photos", JPEGS[1])
+    choose(page, "video_retrieved_on_site", "true")
+    fill(page, "ledger_records_checked", "8")
+    fill(page, "ledger_records_mismatched", "0")
+    choose(page, "ledger_has_emission_stage", "true")
+    fill(page, "share_china_vi_or_new_energy", "82.5")
+    fill(page, "share_china_v", "17.5")
+    fill(page, "share_china_iv_or_older", "0")
+    choose(page, "vehicle_share_basis", "ledger")
+    choose(page, "nonroad_machinery_compliant", "true")
+    for code in ("eia_approval", "acceptance", "discharge_permit", "treatment_ledger"):
+        item(page, "records_present").locator(f"input[value='{code}']").check()
+    choose(page, "environmental_staff", "true")
+    item(page, "visit_ended_at").locator("button.now").click()
+    item(page, "inspector_attestation").locator("input[type=checkbox]").check()
+
+
+def local_state(page) -> dict:
+    return page.evaluate(
+        """async () => ({
+            session: localStorage.getItem('field.session'),
+            databases: (await indexedDB.databases()).map((d) => d.name),
+        })"""
+    )
+
+
+def test_an_inspector_does_a_whole_visit_offline(
+    live: Live,  # noqa: F811
+    world: FieldWorld,
+    worker: Worker,
+    browser,
+) -> None:
+    worker.run_once()  # the assignment and its forms go to both members' databases
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = tablet(browser)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.base_url, world.lead.username)
+
+    # Online: the assignment arrives with its plant, window and team.
+    card = page.locator(f"[data-assignment='{world.assignment_id}']")
+    card.wait_for()
+    assert PLANT in card.inner_text()
+    assert "核查员张三（组长）、核查员李四" in card.get_by_test_id("team").inner_text()
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+    # Offline: the app still opens, from the service worker's cache and the local database.
+    context.set_offline(True)
+    page.reload()
+    card.wait_for()
+    assert "离线" in page.get_by_test_id("sync-summary").inner_text()
+    card.click()
+    page.get_by_test_id("site-map").locator("path.boundary").wait_for()
+    page.get_by_test_id("position").wait_for()
+    assert "本机在厂区边界内" in page.get_by_test_id("position").inner_text()
+    assert "1 号熔炼线" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "field-assignment.png"), full_page=True)
+    page.locator("[data-form='common'] a").click()
+    expect(page.locator("body[data-checklist-ready]")).to_have_count(1)
+    assert item(page, "lines").count() == 0  # the production section waits for its answer
+    fill_common_form(page)
+    assert item(page, "lines").locator("legend").inner_text() == "生产线 L01 · 1 号熔炼线"
+
+    # The device's validator stops the load beyond the form's range, on that item.
+    page.get_by_test_id("submit").click()
+    problems = page.get_by_test_id("validation-problems")
+    problems.wait_for()
+    assert "生产线 L01" in problems.inner_text() and "负荷" in problems.inner_text()
+    load = item(page, "lines.L01.line_load_percent")
+    assert load.locator("[data-code]").count() == 1
+    assert "lines.L01" not in problems.inner_text()  # names, never paths
+    page.screenshot(path=str(ARTIFACTS / "field-validation.png"), full_page=True)
+    fill(page, "lines.L01.line_load_percent", "86")
+    page.get_by_test_id("submit").click()
+    page.wait_for_selector("[data-testid=submitted], [data-testid=validation-problems]")
+    still = page.get_by_test_id("validation-problems")
+    assert still.count() == 0, still.inner_text()
+
+    # Back online: the documents go through the gateway; the worker answers.
+    context.set_offline(False)
+    expect(page.get_by_test_id("sync-summary")).to_contain_text("全部已发送", timeout=30000)
+    report = worker.run_once()
+    assert report.processed == 10, report  # the inspection and its nine photos
+    state = page.locator("[data-testid=form-banner] [data-testid=form-state]")
+    expect(state).to_have_text("服务器已接收", timeout=30000)
+    refused = item(page, "equipment_label_photos")
+    refused.locator("li.photo.rejected").wait_for(timeout=30000)
+    assert "照片被服务器退回" in refused.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "field-accepted.png"), full_page=True)
+
+    with live.session() as session:
+        [inspection] = session.scalars(
+            select(Inspection).where(Inspection.assignment_id == world.assignment_id)
+        ).all()
+        assert inspection.status.value == "accepted"
+        photos = session.scalars(
+            select(Photo).where(Photo.assignment_id == world.assignment_id)
+        ).all()
+        assert len(photos) == 9
+
+    # The reviewer's dossier shows the inspection and its photos.
+    desk = browser.new_context(locale="zh-CN")
+    review = desk.new_page()
+    review.goto(f"{live.base_url}/review/sign-in")
+    review.fill("input[name=username]", world.reviewer.username)
+    review.fill("input[name=password]", PASSWORD)
+    review.click("form button[type=submit]")
+    review.wait_for_url(f"{live.base_url}/review/")
+    review.goto(f"{live.base_url}/review/filings/{world.filing_id}")
+    body = review.inner_text("main")
+    assert "核查员张三" in body
+    assert re.search(r"照片\s*\(?\s*（?(\d+)", body)
+    assert review.locator("[data-testid=gallery] a.thumb").count() >= 8
+    review.screenshot(path=str(ARTIFACTS / "field-dossier.png"), full_page=True)
+    desk.close()
+
+    # The second team member: a tablet of their own, the same assignment, none of the lead's work.
+    other = tablet(browser)
+    second = other.new_page()
+    sign_in(second, live.base_url, world.second.username)
+    second.locator(f"[data-assignment='{world.assignment_id}']").click()
+    forms = second.get_by_test_id("forms")
+    forms.wait_for()
+    assert "未开始" in forms.locator("[data-form='common']").inner_text()
+    other.close()
+
+    # Signing out clears the tablet: the local database and the stored token are gone.
+    before = local_state(page)
+    assert before["session"] and any("field-inspector" in n for n in before["databases"])
+    page.get_by_test_id("sign-out").click()
+    page.get_by_test_id("sign-in").wait_for()
+    after = local_state(page)
+    assert after["session"] is None
+    assert not any("field-inspector" in (n or "") for n in after["databases"])
+    assert errors == []
+    context.close()
