@@ -207,6 +207,13 @@ def test_an_inspector_does_a_whole_visit_offline(
     page.get_by_test_id("position").wait_for()
     assert "本机在厂区边界内" in page.get_by_test_id("position").inner_text()
     assert "1 号熔炼线" in page.inner_text("main")
+    claims = page.get_by_test_id("claims").inner_text()
+    assert "申报级别 A" in claims and "." not in claims.replace("。", "")  # names, not codes
+    page.get_by_test_id("lang").click()  # the English switch, offline too
+    expect(page.get_by_test_id("site-map").locator("h2")).to_have_text("Site map")
+    assert "This tablet is inside the site" in page.get_by_test_id("position").inner_text()
+    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("site-map").locator("h2")).to_have_text("厂区位置")
     page.screenshot(path=str(ARTIFACTS / "field-assignment.png"), full_page=True)
     page.locator("[data-form='common'] a").click()
     expect(page.locator("body[data-checklist-ready]")).to_have_count(1)

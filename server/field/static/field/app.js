@@ -231,8 +231,10 @@ async function showAssignment(id) {
   drawMap();
   startWatchingPosition(() => { if (app.view && app.view.kind === 'assignment') drawMap(); });
   const forms = h('div', { class: 'card', 'data-testid': 'forms' }, h('h2', {}, t('a.forms')));
+  const pinnedForms = [];
   for (const pin of a.forms || []) {
     const form = await getDoc(`form:${pin.form_id}:${pin.version}`);
+    if (form) pinnedForms.push(form.form);
     const doc = await inspectionFor(a.assignment.id, pin.form_id);
     const feedback = doc ? await getDoc(`feedback:${doc._id}`) : null;
     const state = inspectionState(doc, feedback);
@@ -241,9 +243,14 @@ async function showAssignment(id) {
       h('span', { class: `state state-${state}`, 'data-testid': 'form-state' }, t(`state.${state}`))));
   }
   const claims = [];
+  const names = indicatorNames(pinnedForms);
   for (const c of a.cases || []) {
     for (const claim of c.claims || []) {
-      claims.push(h('li', {}, h('strong', {}, claim.statement || claim.indicator_code), claim.claimed_value ? ` — ${claim.claimed_value}` : ''));
+      const name = names.get(claim.indicator_code);
+      claims.push(h('li', { 'data-indicator': claim.indicator_code },
+        h('strong', {}, name ? pick(name) : claim.statement || claim.indicator_code),
+        claim.claimed_value ? ` — ${claimedValue(claim.claimed_value)}` : '',
+        claim.statement && name ? h('span', { class: 'muted' }, `（${claim.statement}）`) : ''));
     }
   }
   const grades = (a.cases || []).map((c) => t('a.claimed_grade', { grade: c.claimed_grade })).join('；');
@@ -261,6 +268,27 @@ async function showAssignment(id) {
       claims.length ? h('ul', {}, claims) : h('p', { class: 'muted' }, t('a.none'))),
   );
   return undefined;
+}
+
+// An indicator's name: the label of the first item of the pinned forms that verifies it.
+function indicatorNames(forms) {
+  const names = new Map();
+  for (const form of forms) {
+    for (const section of form.sections) {
+      for (const item of section.items) {
+        for (const each of [item, ...(item.items || [])]) {
+          if (each.indicator && !names.has(each.indicator)) names.set(each.indicator, each.label);
+        }
+      }
+    }
+  }
+  return names;
+}
+
+function claimedValue(value) {
+  if (value === 'yes' || value === true) return t('form.yes');
+  if (value === 'no' || value === false) return t('form.no');
+  return String(value);
 }
 
 // ---- the checklist

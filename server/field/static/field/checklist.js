@@ -218,7 +218,7 @@ function renderItem(item, parts, ctx, regs, sources, outer) {
       break;
     case 'datetime': {
       const input = h('input', { type: 'datetime-local', name, value: toLocalInput(value), disabled, onchange: (e) => change(fromLocalInput(e.target.value)) });
-      wrap.append(h('div', { class: 'row' }, input, h('button', {
+      wrap.append(h('div', { class: 'row' }, input, disabled ? null : h('button', {
         type: 'button', class: 'now', disabled,
         onclick: () => { const now = isoWithOffset(); input.value = toLocalInput(now); change(now); },
       }, t('form.now'))));
@@ -234,7 +234,7 @@ function renderItem(item, parts, ctx, regs, sources, outer) {
     case 'photo':
       wrap.append(h('p', { class: 'muted small' }, t('form.photo_count', { min: item.min_count ?? 1, max: item.max_count })));
       wrap.append(photoList(Array.isArray(value) ? value : [], parts, ctx));
-      wrap.append(photoInput(parts, ctx, true, disabled));
+      if (!disabled) wrap.append(photoInput(parts, ctx, true));
       break;
     case 'meter': {
       const reading = value && typeof value === 'object' ? value : {};
@@ -256,7 +256,7 @@ function renderItem(item, parts, ctx, regs, sources, outer) {
       if (item.photo_required !== false || reading.photo) {
         wrap.append(h('p', { class: 'muted small' }, t('form.meter_photo')));
         wrap.append(photoList(reading.photo ? [reading.photo] : [], parts, ctx));
-        if (!reading.photo) wrap.append(photoInput(parts, ctx, false, disabled));
+        if (!reading.photo && !disabled) wrap.append(photoInput(parts, ctx, false));
       }
       break;
     }
@@ -302,9 +302,10 @@ function photoList(ids, parts, ctx) {
   return list;
 }
 
-function photoInput(parts, ctx, multiple, disabled) {
-  return h('label', { class: 'photo-input' }, t('form.add_photo'), h('input', {
-    type: 'file', accept: 'image/jpeg,image/heic,image/heif', capture: 'environment', multiple, disabled,
+// The camera (`capture`) or the files; the label is the button, the browser's own control hidden.
+function photoInput(parts, ctx, multiple) {
+  return h('label', { class: 'photo-input button' }, t('form.add_photo'), h('input', {
+    type: 'file', accept: 'image/jpeg,image/heic,image/heif', capture: 'environment', multiple, class: 'visually-hidden',
     'data-testid': 'photo-input',
     onchange: (e) => { const files = [...e.target.files]; e.target.value = ''; ctx.onPhotos(parts, files); },
   }));
