@@ -14,7 +14,15 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from server.auth import public
 from server.config import PROJECT_ROOT
@@ -70,8 +78,11 @@ def shell_version() -> str:
 
 
 def _no_cache(response: Response) -> Response:
+    """Revalidated on every use (an unchanged file answers 304 with no body)."""
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    if not response.direct_passthrough and not response.get_etag()[0]:
+        response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/")
