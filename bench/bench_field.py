@@ -62,7 +62,7 @@ class Counting:
         status: list[int] = []
 
         def start(code: str, headers: list[Any], exc_info: Any = None) -> Any:
-            status.append(int(code.split()[0]))
+            status.append(int(code.split(maxsplit=1)[0]))
             return start_response(code, headers, exc_info)
 
         body = b"".join(self.app(environ, start))

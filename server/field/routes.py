@@ -39,8 +39,16 @@ POUCHDB_FILE = "pouchdb.min.js"
 bp = Blueprint("field", __name__, url_prefix="/field", template_folder="templates")
 
 # What the service worker caches on install: everything the app needs offline.
-SHELL_STATIC = ("app.js", "checklist.js", "geo.js", "i18n.js", "store.js", "validator.js",
-                "field.css", "icon.svg")
+SHELL_STATIC = (
+    "app.js",
+    "checklist.js",
+    "geo.js",
+    "i18n.js",
+    "store.js",
+    "validator.js",
+    "field.css",
+    "icon.svg",
+)
 
 
 def shell_urls() -> list[str]:
@@ -82,7 +90,8 @@ def _no_cache(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-cache"
     if not response.direct_passthrough and not response.get_etag()[0]:
         response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.route("/")
@@ -94,9 +103,7 @@ def shell() -> Response:
 @bp.route("/sw.js")
 @public
 def service_worker() -> Response:
-    body = render_template(
-        "field/sw.js", version=shell_version(), urls=json.dumps(shell_urls())
-    )
+    body = render_template("field/sw.js", version=shell_version(), urls=json.dumps(shell_urls()))
     return _no_cache(Response(body, mimetype="text/javascript"))
 
 

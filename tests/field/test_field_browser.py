@@ -236,6 +236,12 @@ def test_an_inspector_does_a_whole_visit_offline(
     still = page.get_by_test_id("validation-problems")
     assert still.count() == 0, still.inner_text()
 
+    # Signing out now would lose the unsent visit: the app says so and waits for a second press.
+    page.get_by_test_id("sign-out").click()
+    warning = page.get_by_test_id("sign-out-warning").inner_text()
+    assert "10 份记录未发送" in warning, warning
+    assert local_state(page)["session"] is not None
+
     # Back online: the documents go through the gateway; the worker answers.
     context.set_offline(False)
     expect(page.get_by_test_id("sync-summary")).to_contain_text("全部已发送", timeout=30000)
@@ -283,6 +289,23 @@ def test_an_inspector_does_a_whole_visit_offline(
     forms.wait_for()
     assert "未开始" in forms.locator("[data-form='common']").inner_text()
     other.close()
+
+    # An expired sign-in stops the sync, says so, and signing in again keeps the tablet's data.
+    page.evaluate(
+        "const s = JSON.parse(localStorage.getItem('field.session'));"
+        "s.expires_at = Date.now() - 1000; localStorage.setItem('field.session', JSON.stringify(s))"
+    )
+    page.reload()
+    expect(page.get_by_test_id("sync-error")).to_contain_text("登录已过期")
+    page.get_by_test_id("sign-in-again").click()
+    page.fill("input[name=username]", world.lead.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.locator(f"[data-assignment='{world.assignment_id}']").click()
+    expect(page.locator("[data-form='common'] [data-testid=form-state]")).to_have_text(
+        "服务器已接收"
+    )
+    expect(page.get_by_test_id("sync-error")).to_have_count(0)
 
     # Signing out clears the tablet: the local database and the stored token are gone.
     before = local_state(page)

@@ -58,7 +58,13 @@ function renderStatus(status = app.sync ? app.sync.status() : null) {
   parts.push(status.pending ? t('status.pending', { n: status.pending }) : t('status.none_pending'));
   parts.push(status.syncedAt ? t('status.last', { time: chinaTime(status.syncedAt) }) : t('status.never'));
   bar.append(h('span', { 'data-testid': 'sync-summary' }, parts.join(' · ')));
-  if (status.error && status.state !== 'offline') bar.append(h('span', { class: 'sync-error', 'data-testid': 'sync-error' }, t('status.error', { reason: status.error })));
+  if (status.error && status.state !== 'offline') {
+    bar.append(h('span', { class: 'sync-error', 'data-testid': 'sync-error' }, t('status.error', { reason: status.error })));
+    if (status.expired) {
+      // The same inspector signs in again; the tablet's data stays.
+      bar.append(h('button', { type: 'button', class: 'link-dark', 'data-testid': 'sign-in-again', onclick: () => showSignIn() }, t('signin.again')));
+    }
+  }
 }
 
 // ---- sign-in and out
@@ -592,6 +598,7 @@ async function onRemovePhoto(view, parts, id) {
 // ---- routing
 
 async function route() {
+  app.signOutArmed = false; // the warning holds for the page it was shown on
   if (!app.session) return showSignIn();
   const hash = location.hash.replace(/^#/, '') || '/';
   const m = hash.match(/^\/a\/(\d+)(?:\/f\/([a-z0-9_]+)\/(\d+))?$/);

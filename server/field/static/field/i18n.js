@@ -16,6 +16,8 @@ const MESSAGES = {
   'signin.who': ['登录一次后，本应用可在无网络时使用；数据保存在本机，联网时自动同步。', 'After one sign-in the app works without a network; data stays on this tablet and syncs when online.'],
   'signout.pending': ['还有 {n} 份记录未发送到服务器。退出会删除本机上的全部数据。确定退出请再点一次“退出”。', '{n} records are not sent to the server yet. Signing out deletes all data on this tablet. Press “Sign out” again to confirm.'],
   'signin.expired': ['登录已过期，联网后请重新登录以继续同步（本机数据保留）。', 'Your sign-in has expired; sign in again when online to keep syncing (data on this tablet is kept).'],
+  'signin.other_pending': ['本机上有{name}尚未发送的记录；请{name}联网同步后退出，再换人登录。', 'This tablet holds records of {name} not sent yet; {name} should sync and sign out first.'],
+  'signin.again': ['重新登录', 'Sign in again'],
   'status.online': ['在线', 'Online'],
   'status.offline': ['离线：记录保存在本机，联网后自动发送', 'Offline: records are kept on this tablet and sent when online'],
   'status.pending': ['待发送 {n} 份', '{n} waiting to be sent'],

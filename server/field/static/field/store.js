@@ -42,7 +42,10 @@ export async function signIn(username, password) {
   const body = await answer.json();
   if (body.user.role !== 'inspector') throw new Error(t('signin.not_inspector'));
   const previous = session();
-  if (previous && previous.user.id !== body.user.id) await clearLocal(previous);
+  if (previous && previous.user.id !== body.user.id) {
+    if (dirty().size) throw new Error(t('signin.other_pending', { name: previous.user.display_name }));
+    await clearLocal(previous);
+  }
   const value = {
     token: body.access_token,
     expires_at: Date.now() + body.expires_in * 1000,
@@ -122,6 +125,7 @@ export class Sync {
       pending: dirty().size,
       syncedAt: localStorage.getItem(SYNCED_KEY),
       error: this.error,
+      expired: this.error === t('signin.expired'),
     };
   }
 
