@@ -1,6 +1,6 @@
 // Benchmark helper for the field app: one submitted inspection and N photo documents (the same
 // JPEG each time) in a fresh local PouchDB, pushed to a target URL (the gateway, or PouchDB
-// Server directly) with the field app's options (batch_size 10). Prints {"seconds": ...}.
+// Server directly) with the field app's batch size (`batch_size`, default 10). Prints {"seconds": ...}.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -32,7 +32,7 @@ const PouchDB = require('pouchdb');
   const opts = spec.username ? { auth: { username: spec.username, password: spec.password } } : {};
   const remote = new PouchDB(spec.url, { ...opts, skip_setup: true });
   const started = process.hrtime.bigint();
-  const result = await local.replicate.to(remote, { batch_size: 10 });
+  const result = await local.replicate.to(remote, { batch_size: spec.batch_size || 10 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await local.close();
   process.stdout.write(JSON.stringify({ seconds, written: result.docs_written,

@@ -236,6 +236,8 @@ def test_an_inspector_does_a_whole_visit_offline(
     still = page.get_by_test_id("validation-problems")
     assert still.count() == 0, still.inner_text()
 
+    expect(page.get_by_test_id("sync-summary")).to_contain_text("待发送 10 份")
+
     # Signing out now would lose the unsent visit: the app says so and waits for a second press.
     page.get_by_test_id("sign-out").click()
     warning = page.get_by_test_id("sign-out-warning").inner_text()

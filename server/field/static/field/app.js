@@ -617,6 +617,7 @@ async function boot() {
   renderNav();
   if (app.session) await startSession();
   window.addEventListener('hashchange', () => route());
+  window.addEventListener('field:dirty', () => renderStatus());
   await route();
   document.body.dataset.ready = 'true';
 }

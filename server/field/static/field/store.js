@@ -83,6 +83,7 @@ export function markDirty(id) {
   const ids = dirty();
   ids.add(id);
   saveDirty(ids);
+  window.dispatchEvent(new Event('field:dirty')); // the status bar counts it at once
 }
 
 function reason(err) {
