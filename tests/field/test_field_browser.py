@@ -247,6 +247,20 @@ def test_an_inspector_does_a_whole_visit_offline(
     # Back online: the documents go through the gateway; the worker answers.
     context.set_offline(False)
     expect(page.get_by_test_id("sync-summary")).to_contain_text("全部已发送", timeout=30000)
+    with CouchClient(live.couch_url) as couch:  # what arrived through the gateway
+        feed = couch.changes(f"inspector-{world.lead.id}", include_docs=True)
+    arrived = [r["doc"] for r in feed["results"] if r["id"].startswith("photo:")]
+    assert len(arrived) == 9
+    for doc in arrived:
+        assert doc["taken_at"].endswith("+08:00") and doc["device_id"].startswith("web-")
+        position = doc["device_position"]  # the position the browser gave at that moment
+        assert (position["lon"], position["lat"]) == pytest.approx((YARD_LON, YARD_LAT))
+        assert position["accuracy_m"] == 8
+    assert {doc["item"] for doc in arrived} >= {
+        "lines.L01.production_meter_start",
+        "gates.G01.gate_photo",
+        "fugitive_photos",
+    }
     report = worker.run_once()
     assert report.processed == 10, report  # the inspection and its nine photos
     state = page.locator("[data-testid=form-banner] [data-testid=form-state]")
