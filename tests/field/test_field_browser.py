@@ -296,7 +296,8 @@ def test_an_inspector_does_a_whole_visit_offline(
     review.screenshot(path=str(ARTIFACTS / "field-dossier.png"), full_page=True)
     desk.close()
 
-    # The second team member: a tablet of their own, the same assignment, none of the lead's work.
+    # The second team member: a tablet of their own, the same assignment, none of the lead's
+    # work; their own draft (with their attestation) goes to their own database only.
     other = tablet(browser)
     second = other.new_page()
     sign_in(second, live.base_url, world.second.username)
@@ -304,6 +305,21 @@ def test_an_inspector_does_a_whole_visit_offline(
     forms = second.get_by_test_id("forms")
     forms.wait_for()
     assert "未开始" in forms.locator("[data-form='common']").inner_text()
+    forms.locator("[data-form='common'] a").click()
+    expect(second.locator("body[data-checklist-ready]")).to_have_count(1)
+    assert item(second, "plant_representative").locator("textarea").input_value() == ""
+    choose(second, "production_normal", "true")
+    item(second, "inspector_attestation").locator("input[type=checkbox]").check()
+    expect(second.get_by_test_id("saved")).to_contain_text("已保存在本机")
+    expect(second.get_by_test_id("sync-summary")).to_contain_text("全部已发送", timeout=30000)
+    with CouchClient(live.couch_url) as couch:
+        theirs = couch.changes(f"inspector-{world.second.id}", include_docs=True)["results"]
+        mine = couch.changes(f"inspector-{world.lead.id}", include_docs=True)["results"]
+    [draft] = [r["doc"] for r in theirs if r["id"].startswith("inspection:")]
+    assert draft["owner"] == f"user:{world.second.id}" and draft["status"] == "draft"
+    attestation = draft["answers"]["inspector_attestation"]
+    assert attestation["attested"] is True and attestation["by"] == f"user:{world.second.id}"
+    assert draft["_id"] not in {r["id"] for r in mine}
     other.close()
 
     # An expired sign-in stops the sync, says so, and signing in again keeps the tablet's data.

@@ -1,6 +1,6 @@
 // The field app: sign in once online, then work offline. Views: sign-in, assignments, one
 // assignment (site map, registry, claims, checklists), one checklist. docs/field-app.md.
-import { chinaTime, lang, pick, setLang, t } from './i18n.js';
+import { chinaTime, lang, pick, problemText, setLang, t } from './i18n.js';
 import { boundaryToWgs84, signedDistance, siteMap } from './geo.js';
 import { h, isoWithOffset, placeName, placeProblems, prune, renderChecklist, setAt, getAt } from './checklist.js';
 import { Sync, deviceId, localDb, markDirty, session, signIn, signOut } from './store.js';
@@ -411,7 +411,7 @@ function showProblems(view) {
   if (view.problems && view.problems.length) {
     summary.append(h('div', { class: 'alert', 'data-testid': 'validation-problems' },
       h('p', {}, t('form.problems', { n: view.problems.length })),
-      h('ul', {}, view.problems.map((p) => h('li', {}, `${placeName(view.nodes.body, p)}：${pick({ zh: p.message_zh, en: p.message_en })}`)))));
+      h('ul', {}, view.problems.map((p) => h('li', {}, `${placeName(view.nodes.body, p)}：${problemText(p)}`)))));
   }
   for (const message of unplaced) summary.append(h('p', { class: 'alert' }, message));
 }

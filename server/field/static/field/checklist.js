@@ -1,7 +1,7 @@
 // The checklist, rendered from the pinned form version (the `form:` document that came with
 // the assignment): every item kind, conditions, repeat groups over the plant's lines, gates
 // and CEMS points, units and ranges, photo items with their counts.
-import { pick, t } from './i18n.js';
+import { pick, problemText, t } from './i18n.js';
 
 export function holds(condition, answer) {
   if (answer === null || answer === undefined) return false;
@@ -296,7 +296,7 @@ function photoList(ids, parts, ctx) {
       url ? h('img', { src: url, alt: '' }) : null,
       h('span', { class: 'small' }, state.label || ''),
       ctx.locked ? null : h('button', { type: 'button', class: 'link-dark', onclick: () => ctx.onRemovePhoto(parts, id) }, t('form.remove')));
-    for (const problem of state.problems || []) li.append(h('p', { class: 'alert small' }, t('form.photo_rejected', { reason: pick({ zh: problem.message_zh, en: problem.message_en }) })));
+    for (const problem of state.problems || []) li.append(h('p', { class: 'alert small' }, t('form.photo_rejected', { reason: problemText(problem) })));
     list.append(li);
   }
   return list;
@@ -326,7 +326,7 @@ export function placeProblems(root, problems) {
     }
     const item = best ? (best.classList.contains('item') ? best : best.closest('.item')) : null;
     const target = item ? item.querySelector(':scope > .problems') : null;
-    const message = pick({ zh: problem.message_zh, en: problem.message_en });
+    const message = problemText(problem);
     if (target) {
       let text = message;
       if (best && best.tagName === 'FIELDSET') text = `${best.querySelector('legend').textContent}：${message}`;

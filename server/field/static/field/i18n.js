@@ -129,3 +129,10 @@ export function chinaTime(iso, withDate = true) {
   if (withDate) Object.assign(options, { year: 'numeric', month: '2-digit', day: '2-digit' });
   return new Intl.DateTimeFormat(current === 'zh' ? 'zh-CN' : 'en-GB', options).format(date);
 }
+
+// A problem's words, from the server's feedback or the device's validator.
+export function problemText(problem) {
+  if (problem.message_zh || problem.message_en) return pick({ zh: problem.message_zh, en: problem.message_en });
+  if (problem.message) return pick(problem.message);
+  return problem.code || '';
+}
