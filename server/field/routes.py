@@ -45,6 +45,7 @@ SHELL_STATIC = (
     "geo.js",
     "i18n.js",
     "store.js",
+    "photos.js",
     "validator.js",
     "field.css",
     "icon.svg",

@@ -349,3 +349,44 @@ def test_an_inspector_does_a_whole_visit_offline(
     assert not any("field-inspector" in (n or "") for n in after["databases"])
     assert errors == []
     context.close()
+
+
+def test_a_photo_is_made_smaller_only_when_the_server_would_refuse_it(
+    live: Live,  # noqa: F811
+    browser,
+) -> None:
+    """The original is evidence: kept byte for byte within the limits; beyond them (bytes or
+    pixels), re-encoded as a JPEG that fits."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live.base_url}/field/")
+    page.get_by_test_id("sign-in").wait_for()
+    result = page.evaluate(
+        """async () => {
+            const { fitToLimits } = await import('/field/static/photos.js');
+            const canvas = new OffscreenCanvas(1600, 1200);
+            const g = canvas.getContext('2d');
+            const noise = g.createImageData(1600, 1200);
+            for (let i = 0; i < noise.data.length; i += 1) noise.data[i] = (i * 7919) % 251;
+            g.putImageData(noise, 0, 0);
+            const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+            const file = new File([blob], 'big.jpg', { type: 'image/jpeg' });
+            const roomy = await fitToLimits(file, { max_photo_bytes: file.size, max_photo_pixels: 1920000 });
+            const third = Math.floor(file.size / 3);
+            const bytes = await fitToLimits(file, { max_photo_bytes: third, max_photo_pixels: 64e6 });
+            const pixels = await fitToLimits(file, { max_photo_bytes: file.size, max_photo_pixels: 480000 });
+            const size = async (b) => { const i = await createImageBitmap(b); return i.width * i.height; };
+            return {
+                original: file.size,
+                roomy: [roomy.downscaled, roomy.blob === file],
+                bytes: [bytes.downscaled, bytes.blob.size, bytes.blob.type],
+                pixels: [pixels.downscaled, await size(pixels.blob)],
+            };
+        }"""
+    )
+    assert result["roomy"] == [False, True]  # within the limits: the very same file
+    downscaled, size, kind = result["bytes"]
+    assert downscaled and size <= result["original"] // 3 and kind == "image/jpeg"
+    downscaled, pixels = result["pixels"]
+    assert downscaled and pixels <= 480000
+    context.close()

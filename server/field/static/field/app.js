@@ -5,6 +5,7 @@ import { boundaryToWgs84, signedDistance, siteMap } from './geo.js';
 import { h, isoWithOffset, placeName, placeProblems, prune, renderChecklist, setAt, getAt } from './checklist.js';
 import { Sync, deviceId, localDb, markDirty, session, signIn, signOut } from './store.js';
 import { validateInspection } from './validator.js';
+import { fitToLimits } from './photos.js';
 
 // The server's photo limits (docs/sync.md); an assignment that carries `limits` wins.
 const DEFAULT_LIMITS = { max_photo_bytes: 15 * 1024 * 1024, max_photo_pixels: 64000000 };
@@ -495,28 +496,6 @@ function currentPosition() {
     );
     return undefined;
   });
-}
-
-// Only when the server would refuse the original: re-encode smaller, never otherwise.
-async function fitToLimits(file, limits) {
-  if (file.type !== 'image/jpeg') return { blob: file, downscaled: false };
-  let bitmap = null;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch (err) {
-    return { blob: file, downscaled: false }; // the server judges a file it cannot read
-  }
-  const pixels = bitmap.width * bitmap.height;
-  if (file.size <= limits.max_photo_bytes && pixels <= limits.max_photo_pixels) return { blob: file, downscaled: false };
-  let scale = Math.min(1, Math.sqrt(limits.max_photo_pixels / pixels) * 0.98);
-  for (let attempt = 0; attempt < 6; attempt += 1) {
-    const canvas = new OffscreenCanvas(Math.floor(bitmap.width * scale), Math.floor(bitmap.height * scale));
-    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    if (blob.size <= limits.max_photo_bytes) return { blob, downscaled: true };
-    scale *= 0.8;
-  }
-  return { blob: file, downscaled: false };
 }
 
 async function onPhotos(view, parts, files) {
