@@ -7,7 +7,8 @@ import { Sync, deviceId, localDb, markDirty, session, signIn, signOut } from './
 import { validateInspection } from './validator.js';
 import { fitToLimits } from './photos.js';
 
-// The server's photo limits (docs/sync.md); an assignment that carries `limits` wins.
+// The server's photo limits as the assignment document states them (`photo_limits`,
+// docs/sync.md); these defaults (the same values) serve an assignment pushed before that.
 const DEFAULT_LIMITS = { max_photo_bytes: 15 * 1024 * 1024, max_photo_pixels: 64000000 };
 const PHOTO_TYPES = ['image/jpeg', 'image/heic', 'image/heif'];
 
@@ -71,6 +72,7 @@ function renderStatus(status = app.sync ? app.sync.status() : null) {
 // ---- sign-in and out
 
 function showSignIn(message) {
+  app.view = { kind: 'sign-in' }; // kept on screen whatever the sync brings meanwhile
   const form = h('form', { class: 'card signin', 'data-testid': 'sign-in' },
     h('h1', {}, t('signin.title')),
     h('p', { class: 'muted' }, t('signin.who')),
@@ -166,6 +168,7 @@ function inspectionState(doc, feedback) {
 
 let renderTimer = null;
 function scheduleRender() {
+  if (!app.view || app.view.kind === 'sign-in') return;
   if (app.view && app.view.kind === 'checklist') {
     clearTimeout(renderTimer);
     renderTimer = setTimeout(() => refreshChecklistFeedback(), 150);
@@ -208,7 +211,7 @@ function registryTable(title, rows) {
 function startWatchingPosition(onUpdate) {
   if (app.watch !== null || !navigator.geolocation) return;
   app.watch = navigator.geolocation.watchPosition((p) => {
-    app.position = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: new Date(p.timestamp).toISOString() };
+    app.position = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: isoWithOffset(new Date(p.timestamp)) };
     onUpdate();
   }, () => {}, { enableHighAccuracy: true, maximumAge: 10000 });
 }
@@ -483,14 +486,19 @@ async function onSubmit(view) {
 }
 
 function limitsOf(view) {
-  return { ...DEFAULT_LIMITS, ...(view.a.limits || {}) };
+  const stated = view.a.photo_limits || {};
+  return {
+    max_photo_bytes: stated.max_bytes || DEFAULT_LIMITS.max_photo_bytes,
+    max_photo_pixels: stated.max_pixels || DEFAULT_LIMITS.max_photo_pixels,
+    types: stated.types || PHOTO_TYPES,
+  };
 }
 
 function currentPosition() {
   return new Promise((resolve) => {
     if (!navigator.geolocation) return resolve(null);
     navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: new Date(p.timestamp).toISOString() }),
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: p.coords.accuracy, at: isoWithOffset(new Date(p.timestamp)) }),
       () => resolve(app.position),
       { enableHighAccuracy: true, timeout: 5000, maximumAge: 30000 },
     );
@@ -501,15 +509,16 @@ function currentPosition() {
 async function onPhotos(view, parts, files) {
   const item = parts.join('.');
   const isMeter = getItemKind(view, parts) === 'meter';
+  const limits = limitsOf(view);
   for (const file of files) {
     const type = file.type || (file.name.toLowerCase().endsWith('.heic') ? 'image/heic' : '');
-    if (!PHOTO_TYPES.includes(type)) {
+    if (!limits.types.includes(type)) {
       view.nodes.summary.replaceChildren(h('p', { class: 'alert' }, t('form.not_an_image')));
       continue;
     }
     const takenAt = isoWithOffset();
     const position = await currentPosition();
-    const { blob, downscaled } = await fitToLimits(file, limitsOf(view));
+    const { blob, downscaled } = await fitToLimits(file, limits);
     const photo = {
       _id: `photo:${crypto.randomUUID()}`, type: 'photo', schema_version: 1, owner: owner(), device_id: deviceId(),
       assignment_id: view.a.assignment.id, inspection_id: view.doc._id, item, taken_at: takenAt,
