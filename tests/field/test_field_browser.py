@@ -234,6 +234,8 @@ def test_an_inspector_does_a_whole_visit_offline(
     assert item(page, "lines").count() == 0  # the production section waits for its answer
     fill_common_form(page)
     assert item(page, "lines").locator("legend").inner_text() == "生产线 L01 · 1 号熔炼线"
+    criterion = item(page, "share_china_vi_or_new_energy").get_by_test_id("criterion")
+    assert criterion.inner_text().startswith("A 级要求：")  # the rule for the claimed grade
 
     # The device's validator stops the load beyond the form's range, on that item.
     page.get_by_test_id("submit").click()

@@ -2,7 +2,7 @@
 // assignment (site map, registry, claims, checklists), one checklist. docs/field-app.md.
 import { chinaTime, lang, pick, problemText, setLang, t } from './i18n.js';
 import { boundaryToWgs84, signedDistance, siteMap } from './geo.js';
-import { h, isoWithOffset, placeName, placeProblems, prune, renderChecklist, setAt, getAt } from './checklist.js';
+import { claimedGrade, h, isoWithOffset, placeName, placeProblems, prune, renderChecklist, setAt, getAt } from './checklist.js';
 import { Sync, deviceId, localDb, markDirty, session, signIn, signOut } from './store.js';
 import { validateInspection } from './validator.js';
 import { fitToLimits } from './photos.js';
@@ -364,6 +364,7 @@ function draw(view) {
   renderChecklist(view.nodes.body, {
     form: view.form,
     assignment: view.a,
+    grade: claimedGrade(view.form, view.a),
     answers: view.doc.answers,
     owner: owner(),
     locked: locked(view),

@@ -181,6 +181,11 @@ function renderItem(item, parts, ctx, regs, sources, outer) {
     h('span', { class: item.required ? 'req' : 'opt' }, item.required ? t('form.required') : t('form.optional')));
   wrap.append(head);
   if (item.help) wrap.append(h('p', { class: 'muted small' }, pick(item.help)));
+  const criterion = ctx.grade ? criterionFor(item, ctx.grade) : null;
+  if (criterion) {
+    wrap.append(h('p', { class: 'criterion small', 'data-testid': 'criterion' },
+      t('form.criterion', { grade: ctx.grade, rule: pick(criterion.label) })));
+  }
   const disabled = ctx.locked;
   const name = `f-${parts.join('-')}`;
   switch (item.kind) {
@@ -285,6 +290,27 @@ function renderItem(item, parts, ctx, regs, sources, outer) {
   }
   wrap.append(h('div', { class: 'problems', 'data-testid': 'item-problems' }));
   return wrap;
+}
+
+// The rule for the claimed grade: one naming the grade wins over the one for every grade.
+export function criterionFor(item, grade) {
+  let fallback = null;
+  for (const criterion of item.criteria || []) {
+    if (criterion.grades.includes(grade)) return criterion;
+    if (criterion.grades.includes('*')) fallback = criterion;
+  }
+  return fallback;
+}
+
+// The grade a form's answers are judged at: the claim of the industry it is for (the main
+// industry's for a form for every industry).
+export function claimedGrade(form, assignment) {
+  const cases = assignment.cases || [];
+  const industries = form.industries || [];
+  const match = industries.includes('*')
+    ? cases.find((c) => c.is_main) || cases[0]
+    : cases.find((c) => industries.includes(c.industry_code));
+  return match ? match.claimed_grade : null;
 }
 
 function photoList(ids, parts, ctx) {

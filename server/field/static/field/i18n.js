@@ -76,6 +76,7 @@ const MESSAGES = {
   'form.range': ['范围 {min} – {max}', 'range {min} – {max}'],
   'form.min': ['不小于 {min}', 'at least {min}'],
   'form.max': ['不大于 {max}', 'at most {max}'],
+  'form.criterion': ['{grade} 级要求：{rule}', 'For grade {grade}: {rule}'],
   'form.now': ['现在', 'Now'],
   'form.meter_id': ['表计编号', 'Meter id'],
   'form.reading': ['读数', 'Reading'],
