@@ -343,6 +343,7 @@ def test_an_inspector_does_a_whole_visit_offline(
     )
     page.reload()
     expect(page.get_by_test_id("sync-error")).to_contain_text("登录已过期")
+    expect(page.locator("body[data-checklist-ready]")).to_have_count(1)  # the data stay
     page.get_by_test_id("sign-in-again").click()
     page.fill("input[name=username]", world.lead.username)
     page.fill("input[name=password]", PASSWORD)

@@ -187,9 +187,11 @@ function teamText(a) {
 }
 
 async function showList() {
-  app.view = { kind: 'list' };
+  const view = { kind: 'list' };
+  app.view = view;
   const assignments = (await docsOfType('assignment')).filter((a) => !a._deleted)
     .sort((x, y) => x.assignment.window_start.localeCompare(y.assignment.window_start));
+  if (app.view !== view) return; // another view was opened meanwhile
   const list = h('div', { 'data-testid': 'assignments' });
   if (!assignments.length) list.append(h('p', { class: 'hint', 'data-testid': 'no-assignments' }, t('list.empty')));
   for (const a of assignments) {
@@ -219,7 +221,8 @@ function startWatchingPosition(onUpdate) {
 async function showAssignment(id) {
   const a = await getDoc(`assignment:${id}`);
   if (!a) return showList();
-  app.view = { kind: 'assignment', id };
+  const view = { kind: 'assignment', id };
+  app.view = view;
   const boundary = boundaryToWgs84(a.site.boundary, a.site.datum);
   const mapBox = h('div', { class: 'card', 'data-testid': 'site-map' }, h('h2', {}, t('a.map')));
   const drawMap = () => {
@@ -264,6 +267,7 @@ async function showAssignment(id) {
     }
   }
   const grades = (a.cases || []).map((c) => t('a.claimed_grade', { grade: c.claimed_grade })).join('；');
+  if (app.view !== view) return undefined; // another view was opened meanwhile
   main().replaceChildren(
     h('div', { class: 'page-head' }, h('h1', { 'data-testid': 'plant' }, a.enterprise.name), h('span', { class: 'muted' }, `${a.site.name} · ${a.site.address || ''}`)),
     h('p', {}, `${t('list.window')}：${windowText(a)} · ${t('list.team')}：${teamText(a)}`),
@@ -305,6 +309,8 @@ function claimedValue(value) {
 
 async function showChecklist(id, formId, version) {
   const started = performance.now();
+  const opening = { kind: 'opening' };
+  app.view = opening;
   const a = await getDoc(`assignment:${id}`);
   const formDoc = await getDoc(`form:${formId}:${version}`);
   if (!a || !formDoc) return showAssignment(id);
@@ -317,6 +323,7 @@ async function showChecklist(id, formId, version) {
       status: 'draft', started_at: isoWithOffset(), answers: {},
     };
   }
+  if (app.view !== opening) return undefined; // another view was opened meanwhile
   const view = { kind: 'checklist', id, formId, a, form, doc, problems: [], photoDocs: new Map(), urls: new Map(), saving: Promise.resolve() };
   app.view = view;
   for (const photo of await docsOfType('photo', true)) if (photo.inspection_id === doc._id) view.photoDocs.set(photo._id, photo);
