@@ -10,7 +10,7 @@ COUCHDB_TARBALL ?= $(SHARED_DIR)/couchdb/apache-couchdb-3.5.0-debian12-amd64.tar
 export SHARED_DIR COUCHDB_TARBALL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review browser clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review bench-field browser clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -87,7 +87,7 @@ openapi: install ## Rewrite docs/openapi.json from the code (commit the result)
 	$(PY) -m flask --app wsgi openapi write
 
 bench: install ## Every benchmark (several minutes); figures in docs/benchmarks.md
-	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync bench-reconcile bench-review
+	$(MAKE) --no-print-directory bench-filings bench-forms bench-sampling bench-media bench-sync bench-reconcile bench-review bench-field
 
 bench-filings: install ## Filtered filing list vs health check, 5,522 plants (issue 2)
 	$(PY) bench/bench_filings_list.py
@@ -109,6 +109,9 @@ bench-reconcile: install ## Reconciling a whole city vs loading its data (issue 
 
 bench-review: install ## Reviewer pages: a 200-photo dossier and the queue over 5,522 filings (issue 8)
 	$(PY) bench/bench_review_pages.py
+
+bench-field: install ## Field app: shell bytes, offline checklist start, 40-photo sync vs direct (issue 15)
+	$(PY) bench/bench_field.py
 
 bench-concurrency: install ## 20 clients for 60 s on SQLite and PostgreSQL with the worker: 0 5xx (issue 13)
 	$(PY) bench/bench_concurrency.py

@@ -17,18 +17,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devtools.pouchdb import PouchDBServer, start_pouchdb
 from devtools.secrets import admin_credentials
 from devtools.supervise import Supervisor
 
+if TYPE_CHECKING:
+    from server.demo.field import FieldDemo
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _prepare_database() -> None:
+def _prepare_database() -> FieldDemo | None:
     from media import FilesystemBlobStore
     from server.config import Settings
     from server.db import make_engine, make_sessionmaker
+    from server.demo.field import ready_field_assignment
     from server.demo.load import DEMO_PASSWORD, demo_accounts, load_demo_city
     from server.migrate import upgrade
 
@@ -39,6 +44,7 @@ def _prepare_database() -> None:
     try:
         media = FilesystemBlobStore(settings.media_root)
         result = load_demo_city(session, only_if_empty=True, media=media)
+        field = ready_field_assignment(session)  # the field app's plant, its window from today
         session.commit()
     finally:
         session.close()
@@ -47,6 +53,7 @@ def _prepare_database() -> None:
     print(f"\nDemo accounts (password: {DEMO_PASSWORD}):")
     for username, role, county in demo_accounts():
         print(f"  {username:<20} {role:<16} {county or 'whole city'}")
+    return field
 
 
 def start_local_couchdb(instance: Path, port: int | None) -> PouchDBServer:
@@ -100,7 +107,7 @@ def main() -> int:
             port = int(os.environ.get("COUCHDB_PORT", "5984"))
             couch = start_local_couchdb(instance, port)
             os.environ["COUCHDB_URL"] = couch.admin_url  # children only; never printed
-        _prepare_database()
+        field = _prepare_database()
         web = subprocess.Popen(gunicorn_command(web_port), env=os.environ.copy())
         worker = Supervisor(
             "sync worker", [sys.executable, "-m", "sync"], env=os.environ.copy()
@@ -109,6 +116,13 @@ def main() -> int:
         url = f"http://127.0.0.1:{web_port}"
         print(f"\nWeb app: {url}   API docs: {url}/api/docs   health: {url}/api/health")
         print(f"Reviewer pages: {url}/review/ (sign in as city1, city2 or a county reviewer)")
+        if field is not None:
+            from server.demo.load import DEMO_PASSWORD
+
+            print(
+                f"Field app for inspectors: {url}/field/ (sign in as {field.username}, password "
+                f"{DEMO_PASSWORD}: assignment {field.assignment_id}, {field.plant})"
+            )
         print(f"Sync gateway for tablets: {url}/sync/inspector-<user id>   worker: python -m sync")
         print("Ctrl-C stops everything.\n")
         return web.wait()

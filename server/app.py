@@ -13,6 +13,7 @@ from server.api.routes import register_api
 from server.config import Settings
 from server.couch_safety import check_couchdb_exposure
 from server.db import make_engine, make_sessionmaker
+from server.field import routes as field
 from server.gateway import routes as gateway
 from server.web import routes as web
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, session_factory: Any = None) ->
     register_api(app)
     gateway.init_app(app)
     web.init_app(app)
+    field.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     if settings.trusted_proxies:  # the client address the throttle counts, behind a proxy
