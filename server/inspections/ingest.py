@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from inspection_forms import Problem
+from inspection_forms import Problem, validate
+from inspection_forms.claims import GENERATED_FORM_ID
 from media import BlobStore
 from server.evidence.service import (
     PreparedPhoto,
@@ -23,6 +24,7 @@ from server.evidence.service import (
     record_photo,
     refuse_document,
 )
+from server.assignments.checklist import pinned_form
 from server.inspections import rules
 from server.inspections.batch import AssignmentFacts, BatchContext, Feedback
 from server.inspections.forms import dry_run
@@ -131,6 +133,9 @@ def _validate(facts: AssignmentFacts, doc: dict[str, Any], batch: BatchContext) 
     ahead = batch.validated.get((doc.get("_id"), doc.get("_rev")))  # type: ignore[arg-type]
     if ahead is not None and ahead.context == facts.context:
         return ahead.problems
+    if doc.get("form_id") == GENERATED_FORM_ID:  # the checklist generated for this assignment
+        pin = next(p for p in facts.assignment.form_pins if p["form_id"] == GENERATED_FORM_ID)
+        return validate(pinned_form(pin), doc, facts.context)
     return dry_run(doc, facts.context)
 
 
