@@ -213,7 +213,7 @@ def pollutant_of(spec: ClaimSpec) -> str | None:
     words = f"{spec.statement or ''} {spec.claimed_value or ''}".lower()
     name = spec.indicator.split(".", 1)[-1].lower()
     tokens = set(name.split("_"))
-    for code, keys in POLLUTANTS:
+    for code, _ in POLLUTANTS:
         if code in words or code in name:
             return code
     for code, keys in POLLUTANTS:

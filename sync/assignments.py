@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.assignments.checklist import pinned_form
 from server.assignments.models import Assignment, AssignmentStatus
 from server.assignments.payload import assignment_payload
-from server.assignments.checklist import pinned_form
 from server.syncstate.models import AssignmentPush
 from sync import outbox
 from sync.contract import SCHEMA_VERSION, db_name

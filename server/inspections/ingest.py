@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inspection_forms import Problem, validate
 from inspection_forms.claims import GENERATED_FORM_ID
 from media import BlobStore
+from server.assignments.checklist import pinned_form
 from server.evidence.service import (
     PreparedPhoto,
     accepted_changes,
@@ -24,7 +25,6 @@ from server.evidence.service import (
     record_photo,
     refuse_document,
 )
-from server.assignments.checklist import pinned_form
 from server.inspections import rules
 from server.inspections.batch import AssignmentFacts, BatchContext, Feedback
 from server.inspections.forms import dry_run

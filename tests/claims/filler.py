@@ -30,49 +30,51 @@ def _number(item: Item, criterion: Criterion | None) -> float:
     return int(value) if item.integer else value
 
 
-def _answer(item: Item, grade: str, context: PlantContext) -> Any:
-    criterion = item.criterion_for(grade)
-    op = criterion.op if criterion else None
+def _single(item: Item, criterion: Criterion | None) -> Any:
     codes = [o.code for o in item.options]
+    op = criterion.op if criterion else None
+    if criterion is not None and op == "equals":
+        return criterion.value
+    if criterion is not None and op == "one_of":
+        return criterion.values[0]
+    if criterion is not None and op == "none_of":
+        return next(c for c in codes if c not in criterion.values)
+    return codes[0]
+
+
+def _multiple(item: Item, criterion: Criterion | None) -> list[str]:
+    codes = [o.code for o in item.options]
+    if criterion is not None and criterion.op == "includes_all":
+        chosen = list(criterion.values)
+    elif criterion is not None and criterion.op == "none_of":
+        chosen = [c for c in codes if c not in criterion.values][:1]
+    else:
+        chosen = codes[: max(item.min_selected, 1)]
+    return chosen[: item.max_selected] if item.max_selected else chosen
+
+
+def _answer(item: Item, grade: str) -> Any:
+    criterion = item.criterion_for(grade)
     kind = item.kind
     if kind == "yes_no":
-        return criterion.value if op == "equals" else True
+        return criterion.value if criterion is not None and criterion.op == "equals" else True
     if kind == "single_choice":
-        if op == "equals":
-            return criterion.value
-        if op == "one_of":
-            return criterion.values[0]
-        if op == "none_of":
-            return next(c for c in codes if c not in criterion.values)
-        return codes[0]
+        return _single(item, criterion)
     if kind == "multiple_choice":
-        if op == "includes_all":
-            chosen = list(criterion.values)
-        elif op == "none_of":
-            chosen = [c for c in codes if c not in criterion.values][:1]
-        else:
-            chosen = codes[: max(item.min_selected, 1)]
-        return chosen[: item.max_selected] if item.max_selected else chosen
-    if kind == "number":
-        return _number(item, criterion)
-    if kind == "meter":
-        return {
-            "value": _number(item, criterion),
-            "unit": item.unit,
-            "meter_id": "M-1",
-            "photo": _photo(),
-        }
-    if kind == "text":
-        return "现场核实 / checked on site"
-    if kind == "date":
-        return VISIT_AT.date().isoformat()
-    if kind == "datetime":
-        return VISIT_AT.isoformat()
+        return _multiple(item, criterion)
+    if kind in ("number", "meter"):
+        value = _number(item, criterion)
+        if kind == "number":
+            return value
+        return {"value": value, "unit": item.unit, "meter_id": "M-1", "photo": _photo()}
     if kind == "photo":
         return [_photo() for _ in range(max(item.min_count, 1))]
-    if kind == "attestation":
-        return {"attested": True, "by": "inspector:1", "at": VISIT_AT.isoformat()}
-    raise AssertionError(kind)
+    return {
+        "text": "现场核实 / checked on site",
+        "date": VISIT_AT.date().isoformat(),
+        "datetime": VISIT_AT.isoformat(),
+        "attestation": {"attested": True, "by": "inspector:1", "at": VISIT_AT.isoformat()},
+    }[kind]
 
 
 def _fill(items: tuple[Item, ...], grade: str, context: PlantContext) -> dict[str, Any]:
@@ -84,7 +86,7 @@ def _fill(items: tuple[Item, ...], grade: str, context: PlantContext) -> dict[st
             keys = getattr(context, item.over or "lines")
             answers[item.id] = {key: _fill(item.items, grade, context) for key in keys}
         else:
-            answers[item.id] = _answer(item, grade, context)
+            answers[item.id] = _answer(item, grade)
     return answers
 
 

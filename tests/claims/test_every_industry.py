@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
 from inspection_forms import validate
@@ -117,7 +116,7 @@ def test_every_industry_every_claim_gets_an_item_and_a_verdict(
 
     results = service.refresh(session, filings)
     assert set(results) == set(filings)
-    for filing_id, (industry, grade) in filings.items():
+    for filing_id, (industry, _grade) in filings.items():
         [case] = results[filing_id].result["cases"]
         shown = {i["indicator"]: i for i in case["indicators"]}
         assert set(shown) == {code for _, code, _, _ in CLAIMS}, industry
