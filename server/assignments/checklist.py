@@ -39,15 +39,14 @@ def pinned_form(pin: dict[str, Any]) -> Form:
     definition whose content no longer matches its digest)."""
     if not is_generated(pin):
         return get_form(pin["form_id"], int(pin["version"]))
-    digest = pin["sha256"]
+    digest, definition = pin["sha256"], pin["definition"]
+    if content_digest(definition) != digest:  # checked at every read, cached or not
+        raise ValueError(
+            f"the checklist pinned as {GENERATED_FORM_ID} v{pin['version']} was changed "
+            "after it was pinned"
+        )
     form = _BUILT.get(digest)
     if form is None:
-        definition = pin["definition"]
-        if content_digest(definition) != digest:
-            raise ValueError(
-                f"the checklist pinned as {GENERATED_FORM_ID} v{pin['version']} was changed "
-                "after it was pinned"
-            )
         form = build_checklist(definition)
         if len(_BUILT) >= _MAX_BUILT:
             _BUILT.clear()
