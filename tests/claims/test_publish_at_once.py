@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspection_forms.claims import GENERATED_FORM_ID
+from server.accounts.actor import Actor
 from server.accounts.models import Role
 from server.assignments.models import Assignment, AssignmentStatus
 from server.assignments.service import create_assignment
@@ -26,7 +27,11 @@ from tests.review_factories import WINDOW_END, WINDOW_START
 
 
 def test_two_publishes_at_once_pin_one_definition(
-    served: Served, session: Session, make_user: Any, make_filing: Any, make_site: Any
+    served: Served,  # noqa: F811
+    session: Session,  # noqa: F811
+    make_user: Any,
+    make_filing: Any,
+    make_site: Any,
 ) -> None:
     city = make_user(Role.city_reviewer)
     other = make_user(Role.city_reviewer)
@@ -39,8 +44,6 @@ def test_two_publishes_at_once_pin_one_definition(
         "claims": [CLAIM],
     }
     filing = make_filing(site=site, cases=[case])
-    from server.accounts.actor import Actor
-
     assignment = create_assignment(
         session,
         actor=Actor.of(city),

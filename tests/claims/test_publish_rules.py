@@ -14,7 +14,7 @@ from server.assignments.checklist import pinned_form, pinned_forms
 from server.assignments.errors import ClaimNotCoverable
 from server.assignments.models import AssignmentStatus
 from server.assignments.service import create_assignment, update_assignment
-from server.filings.models import IndicatorClaim
+from server.filings.models import Filing, IndicatorClaim
 from server.filings.service import update_claim
 from tests.review_factories import WINDOW_END, WINDOW_START
 
@@ -81,8 +81,6 @@ def test_a_planned_assignment_has_no_generated_checklist_until_published(
 
 
 def assignment_claim_id(session: Session, assignment: Any) -> int:
-    from server.filings.models import Filing
-
     filing = session.get(Filing, assignment.filing_id)
     return filing.cases[0].claims[0].id
 
@@ -91,8 +89,6 @@ def test_a_claim_whose_category_has_no_generator_is_refused_at_publication(
     session, city_actor, planned
 ):
     assignment = planned()
-    from server.filings.models import Filing
-
     case = session.get(Filing, assignment.filing_id).cases[0]
     # a category outside the nine, as an old import could have stored it (the API refuses it)
     odd = IndicatorClaim(category="noise", indicator_code="noise.boundary_db", claimed_value="55")
