@@ -64,7 +64,10 @@ class FormCatalogue:
         forms for every industry first, then by id."""
         found = []
         for form_id, versions in self._forms.items():
-            usable = [f for f in versions.values() if include_drafts or f.published]
+            # the latest version serving the guide: a form may keep one version per guide
+            usable = [
+                f for f in versions.values() if (include_drafts or f.published) and f.serves(guide)
+            ]
             if not usable:
                 continue
             form = usable[-1]
@@ -75,8 +78,6 @@ class FormCatalogue:
             ):
                 continue
             if grade is not None and WILDCARD not in form.grades and grade not in form.grades:
-                continue
-            if not form.serves(guide):
                 continue
             found.append((WILDCARD not in form.industries, form_id, form))
         return [form for *_, form in sorted(found, key=lambda entry: entry[:2])]
