@@ -5,6 +5,7 @@ Forms are immutable once published and loaded once per process, so the indexes a
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -38,12 +39,25 @@ def _form(ref: str) -> Form | None:
         return None
 
 
+# Items of the checklists generated from claims (inspection_forms.claims): their definitions
+# are stored on the assignment, not in the shipped catalogue, so they are named by their role.
+_GENERATED = re.compile(r"^claim_\d+_(observed|photos|note)$")
+_GENERATED_NAMES = {
+    "observed": ("现场核实的申报指标", "The claimed indicator as found on site"),
+    "photos": ("申报指标的现场照片", "Photos of the claimed indicator"),
+    "note": ("申报指标核查备注", "Note on the claimed indicator"),
+}
+
+
 def item_name(form_ref: str, path: str) -> tuple[str, str]:
     """(Chinese, English) label of the form item a decided-by path names (``group.key.item``),
     with the repeat key (a line, gate or CEMS point code) kept in front."""
     form = _form(form_ref)
     parts = path.split(".")
     item = form.all_items.get(parts[-1]) if form else None
+    generated = _GENERATED.match(parts[-1]) if form_ref.startswith("claims v") else None
+    if item is None and generated is not None:
+        return _GENERATED_NAMES[generated.group(1)]
     if item is None:
         return path, path
     prefix = f"{parts[1]} · " if len(parts) == 3 else ""

@@ -156,3 +156,14 @@ def test_grades_of_every_scale_are_accepted():
             checklist_definition([spec("equipment_level", "x", "是", grade=grade)], version=1)
         )
         assert form.items["claim_1_observed"].criterion_for(grade) is not None
+
+
+def test_reviewer_pages_name_generated_items_in_words():
+    from server.web.labels import item_name
+
+    assert item_name("claims v12", "claim_34_observed") == (
+        "现场核实的申报指标",
+        "The claimed indicator as found on site",
+    )
+    assert item_name("claims v12", "claim_34_photos")[0] == "申报指标的现场照片"
+    assert item_name("claims v12", "claim_x_photos") == ("claim_x_photos", "claim_x_photos")
