@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from inspection_forms import Form, content_digest
 from inspection_forms.claims import (
     GENERATED_FORM_ID,
@@ -19,7 +21,9 @@ from inspection_forms.claims import (
     build_checklist,
     checklist_definition,
 )
+from server.accounts.actor import Actor
 from server.assignments.errors import ClaimNotCoverable
+from server.assignments.repository import get_assignment
 from server.filings.models import Filing
 from server.inspections.forms import get_form
 
@@ -128,3 +132,10 @@ def checklist_pins(
         "definition": definition,
     }
     return [*shipped, generated]
+
+
+def checklist_for(session: Session, actor: Actor, assignment_id: int) -> list[dict[str, Any]]:
+    """Every form the assignment pins, as the tablets received it, the generated checklist of
+    the claims included: what the team was asked. Raises NotFound (not visible to the actor)."""
+    assignment = get_assignment(session, actor, assignment_id)
+    return [form.to_dict() for form in pinned_forms(assignment.form_pins)]

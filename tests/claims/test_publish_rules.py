@@ -145,3 +145,22 @@ def test_claims_the_industry_form_verifies_get_no_generated_item(session, city_a
     assignment = planned([covered])
     publish(session, city_actor, assignment)
     assert GENERATED_FORM_ID not in {p["form_id"] for p in assignment.form_pins}
+
+
+def test_the_team_and_reviewers_read_exactly_the_pinned_checklist(
+    session, client, login, city_actor, planned, make_inspector
+):
+    from server.accounts.models import User
+
+    assignment = publish(session, city_actor, planned())
+    pin = next(p for p in assignment.form_pins if p["form_id"] == GENERATED_FORM_ID)
+    url = f"/api/assignments/{assignment.id}/checklist"
+    member = session.get(User, assignment.members[0].user_id)
+    for user in (member, session.get(User, city_actor.user_id)):
+        response = client.get(url, headers=login(user))
+        assert response.status_code == 200, response.json
+        forms = {f["id"]: f for f in response.json}
+        assert forms[GENERATED_FORM_ID] == pinned_form(pin).to_dict()
+        assert forms[GENERATED_FORM_ID]["sha256"] == pin["sha256"]
+    stranger = client.get(url, headers=login(make_inspector()))
+    assert stranger.status_code == 404
