@@ -164,3 +164,39 @@ def test_the_team_and_reviewers_read_exactly_the_pinned_checklist(
         assert forms[GENERATED_FORM_ID]["sha256"] == pin["sha256"]
     stranger = client.get(url, headers=login(make_inspector()))
     assert stranger.status_code == 404
+
+
+def test_a_mee26_case_gets_the_form_version_of_its_guide(
+    session, city_actor, make_filing, make_site, make_inspector
+):
+    site = make_site(lines=[{"code": "L01", "name": "熟料线", "industry_code": "cement"}])
+    claim = {
+        "category": "emission_limits",
+        "indicator_code": "emission_limits.particulate_matter",
+        "claimed_value": "≤5 mg/m³",
+    }
+    odd_grade = {"category": "transport_control", "indicator_code": "transport_control.gate_system"}
+    case = {
+        "guide_version": "MEE26",
+        "industry_code": "cement",
+        "claimed_grade": "A+",
+        "claims": [claim, odd_grade],
+    }
+    filing = make_filing(site=site, cases=[case])
+    assignment = create_assignment(
+        session,
+        actor=city_actor,
+        filing_id=filing.id,
+        members=[make_inspector().id, make_inspector().id],
+        window_start=WINDOW_START,
+        window_end=WINDOW_END,
+    )
+    publish(session, city_actor, assignment)
+    refs = [(p["form_id"], p["version"]) for p in assignment.form_pins]
+    assert ("cement", 2) in refs and ("cement", 1) not in refs
+    generated = pinned_forms(assignment.form_pins)[-1]
+    # cement v2 verifies particulate matter at A+; the gate claim, unverified at A+ by the
+    # common form, gets a generated item
+    indicators = {i.indicator for i in generated.all_items.values()}
+    assert "emission_limits.particulate_matter" not in indicators
+    assert "transport_control.gate_system" in indicators
