@@ -198,6 +198,19 @@ _CHOICES: dict[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]] = {
 _OTHER = ("other", "其他", "other")
 
 
+def choice_label(code: str) -> tuple[str, str] | None:
+    """(Chinese, English) of an option code the generated choices use, or None."""
+    for choices in _CHOICES.values():
+        for option, zh, en, _ in choices:
+            if option == code:
+                return zh, en
+    return {
+        "as_claimed": ("与申报一致", "as claimed"),
+        "differs": ("与申报不一致", "differs from the claim"),
+        _OTHER[0]: _OTHER[1:],
+    }.get(code)
+
+
 class NoGenerator(ValueError):
     """A claim whose category has no generator: it could not be verified, so it is refused."""
 

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from inspection_forms import Form
+from inspection_forms.claims import choice_label
 from server.inspections.forms import form_catalogue
 
 
@@ -76,6 +77,10 @@ def answer_text(form_ref: str, path: str, answer: Any) -> tuple[str, str]:
         found = [labels.get(str(c)) for c in codes]
         if all(found):
             return "、".join(x.zh for x in found if x), ", ".join(x.en for x in found if x)
+    if item is None and form_ref.startswith("claims v") and isinstance(answer, str):
+        named = choice_label(answer)  # a generated choice: its definition is on the assignment
+        if named is not None:
+            return named
     if isinstance(answer, dict) and "value" in answer:
         text = f"{answer['value']} {answer.get('unit', '')}".strip()
         return text, text

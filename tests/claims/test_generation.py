@@ -167,3 +167,14 @@ def test_reviewer_pages_name_generated_items_in_words():
     )
     assert item_name("claims v12", "claim_34_photos")[0] == "申报指标的现场照片"
     assert item_name("claims v12", "claim_x_photos") == ("claim_x_photos", "claim_x_photos")
+
+
+def test_reviewer_pages_name_generated_answers_in_words():
+    from server.web.labels import answer_text
+
+    assert answer_text("claims v12", "claim_3_observed", "natural_gas") == ("天然气", "natural gas")
+    assert answer_text("claims v12", "claim_3_observed", "as_claimed") == (
+        "与申报一致",
+        "as claimed",
+    )
+    assert answer_text("claims v12", "claim_3_observed", True) == ("是", "yes")

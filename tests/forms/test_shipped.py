@@ -211,3 +211,24 @@ def test_the_json_form_is_what_tablets_receive(catalogue: FormCatalogue) -> None
         "label": {"zh": "不高于 35 mg/m3", "en": "<= 35 mg/m3"},
         "illustrative": True,
     }
+
+
+def test_each_new_form_accepts_a_full_inspection_and_a_high_reading_contradicts(
+    catalogue: FormCatalogue,
+) -> None:
+    from inspection_forms import PlantContext, evaluate
+    from tests.claims.filler import filled
+
+    context = PlantContext(lines=("L01", "L02"), gates=("G01",), cems_points=("MN01",))
+    scales = guide_scales()
+    for form_id in NEW_FORMS:
+        for form in (catalogue.get(form_id, v) for v in catalogue.versions(form_id)):
+            best = scales[form.served_guides[0]][form.industries[0]][0]
+            document = filled(form, best, context)
+            assert validate(form, document, context) == [], form.ref
+            for item in form.all_items.values():
+                criterion = item.criterion_for(best)
+                if item.kind != "meter" or criterion is None:
+                    continue
+                high = {"value": criterion.value + 1, "unit": item.unit, "photo": "photo:x"}
+                assert evaluate(criterion, high) is False, (form.ref, item.id)
