@@ -277,8 +277,17 @@ def parse_claimed(category: str, claimed: str | None) -> Observed:
 
 
 def _claimed_text(spec: ClaimSpec) -> tuple[str, str]:
-    said = " ".join(part for part in (spec.statement, spec.claimed_value) if part) or "符合"
-    return said, " ".join(part for part in (spec.statement, spec.claimed_value) if part) or "met"
+    """What the plant claims, in words: its statement and value; without a statement, the
+    category's name (never the indicator's code)."""
+    category = CATEGORIES[spec.category]
+    value = spec.claimed_value or ""
+    if spec.statement:
+        both = " ".join(part for part in (spec.statement, value) if part)
+        return both, both
+    return (
+        f"{category.zh}申报指标 {value or '符合'}".strip(),
+        f"the claimed {category.en.lower()} indicator {value or 'met'}".strip(),
+    )
 
 
 def _observed_item(spec: ClaimSpec, prefix: str, observed: Observed) -> dict[str, Any]:
@@ -360,7 +369,11 @@ def claim_section(spec: ClaimSpec) -> dict[str, Any]:
     observed = parse_claimed(spec.category, spec.claimed_value)
     return {
         "id": prefix,
-        "title": {"zh": f"{category.zh}：{zh}", "en": f"{category.en}: {en}"},
+        "title": (
+            {"zh": f"{category.zh}：{zh}", "en": f"{category.en}: {en}"}
+            if spec.statement
+            else {"zh": zh, "en": en[0].upper() + en[1:]}
+        ),
         "items": [
             _observed_item(spec, prefix, observed),
             {
