@@ -22,7 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from inspection_forms import DEFINITIONS_DIR, load_catalogue, validate  # noqa: E402
-from tests.forms.documents import SCALES, common_document, count_answers, plant_context  # noqa: E402
+from tests.forms.documents import (  # noqa: E402
+    GUIDE_SCALES,
+    SCALES,
+    common_document,
+    count_answers,
+    plant_context,
+)
 
 TARGET_RATIO = 20.0
 KEEP = {"production_normal", "line_running", "cems_present"}  # keep the sections shown
@@ -56,7 +62,7 @@ def main() -> int:
     parser.add_argument("--number", type=int, default=2000, help="calls per round")
     args = parser.parse_args()
 
-    form = load_catalogue(DEFINITIONS_DIR, SCALES).get("common", 1)
+    form = load_catalogue(DEFINITIONS_DIR, SCALES, GUIDE_SCALES).get("common", 1)
     context = plant_context(lines=6, gates=4, cems_points=3)
     text = json.dumps(common_document(context), ensure_ascii=False)
     document = json.loads(text)

@@ -81,6 +81,7 @@ def build_item(data: Mapping[str, Any], section_show_if: Condition | None = None
         options=options,
         statement=_text(data.get("statement")),
         items=items,
+        claim=data.get("claim"),
         **extra,
     )
 
@@ -103,4 +104,5 @@ def build_form(data: Mapping[str, Any], *, sha256: str, file: str) -> Form:
         sha256=sha256,
         file=file,
         description=_text(data.get("description")),
+        guides=tuple(data.get("guides", ())),
     )

@@ -58,12 +58,16 @@ class FormCatalogue:
         industry: str | None = None,
         grade: str | None = None,
         include_drafts: bool = False,
+        guide: str | None = None,
     ) -> list[Form]:
         """The latest version of each form, optionally only those for an industry and/or grade;
         forms for every industry first, then by id."""
         found = []
         for form_id, versions in self._forms.items():
-            usable = [f for f in versions.values() if include_drafts or f.published]
+            # the latest version serving the guide: a form may keep one version per guide
+            usable = [
+                f for f in versions.values() if (include_drafts or f.published) and f.serves(guide)
+            ]
             if not usable:
                 continue
             form = usable[-1]
@@ -78,15 +82,20 @@ class FormCatalogue:
             found.append((WILDCARD not in form.industries, form_id, form))
         return [form for *_, form in sorted(found, key=lambda entry: entry[:2])]
 
-    def applicable(self, industry: str, grade: str) -> list[Form]:
-        """The published forms an inspector fills for a plant of `industry` claiming `grade`."""
-        return self.forms(industry=industry, grade=grade)
+    def applicable(self, industry: str, grade: str, guide: str | None = None) -> list[Form]:
+        """The published forms an inspector fills for a plant of `industry` claiming `grade`
+        (under the guide version `guide`, when given)."""
+        return self.forms(industry=industry, grade=grade, guide=guide)
 
-    def applicable_to_filing(self, claims: Mapping[str, str]) -> list[Form]:
-        """Forms for a filing claiming {industry: grade} for one or more industries, each once."""
+    def applicable_to_filing(
+        self, claims: Mapping[str, str], guides: Mapping[str, str] | None = None
+    ) -> list[Form]:
+        """Forms for a filing claiming {industry: grade} for one or more industries, each once;
+        `guides` gives each industry's guide version."""
         seen: dict[tuple[str, int], Form] = {}
         for industry, grade in claims.items():
-            for form in self.applicable(industry, grade):
+            guide = guides.get(industry) if guides else None
+            for form in self.applicable(industry, grade, guide):
                 seen.setdefault((form.id, form.version), form)
         common = [f for f in seen.values() if WILDCARD in f.industries]
         return common + [f for f in seen.values() if WILDCARD not in f.industries]

@@ -67,14 +67,45 @@ class _Grades:
                 errors.append((f"{path}[{n}]", message))
 
 
+GuideScales = Mapping[str, Mapping[str, Sequence[str]]]
+
+
 def check_definition(
     data: dict[str, Any],
     *,
     form_id: str,
     version: str,
     scales: Mapping[str, Sequence[str]],
+    guide_scales: GuideScales | None = None,
 ) -> Errors:
-    """Every cross-field problem of one loaded definition (file at `<form_id>/<version>.yaml`)."""
+    """Every cross-field problem of one loaded definition (file at `<form_id>/<version>.yaml`).
+
+    With `guide_scales` ({guide version: {industry: scale}}) the industries and grades are
+    checked against the scales of each guide version the form serves (`guides`, else `guide`);
+    without, against `scales` alone."""
+    if guide_scales is None:
+        return _check_against(data, form_id, version, scales)
+    served = data.get("guides") or [data["guide"]]
+    errors: Errors = []
+    if data.get("guides") and data["guide"] not in served:
+        errors.append(("guide", f"guide '{data['guide']}' is not among the guides it serves"))
+    for n, guide in enumerate(served):
+        known = guide_scales.get(guide)
+        if known is None:
+            where = f"guides[{n}]" if data.get("guides") else "guide"
+            names = ", ".join(sorted(guide_scales))
+            errors.append((where, f"unknown guide version '{guide}' (known: {names})"))
+            continue
+        for where, message in _check_against(data, form_id, version, known):
+            tagged = (where, message if len(served) == 1 else f"{message} [guide {guide}]")
+            if tagged not in errors:
+                errors.append(tagged)
+    return errors
+
+
+def _check_against(
+    data: dict[str, Any], form_id: str, version: str, scales: Mapping[str, Sequence[str]]
+) -> Errors:
     errors: Errors = []
     grades = _check_header(data, form_id, version, scales, errors)
     places = _index(data["sections"], errors)

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 
 from inspection_forms.build import build_form
 from inspection_forms.catalogue import FormCatalogue
-from inspection_forms.checks import check_definition
+from inspection_forms.checks import GuideScales, check_definition
 from inspection_forms.model import Form
 from inspection_forms.problems import DefinitionError, DefinitionProblem
 from inspection_forms.schema import FORM_SCHEMA, flatten_errors
@@ -24,6 +24,8 @@ from inspection_forms.versions import LOCK_FILE, check_lock, content_digest, par
 from inspection_forms.vocabulary import ID_RE
 
 IndustryScales = Mapping[str, Sequence[str]]
+# The form id of checklists generated from claims (inspection_forms.claims): no file may take it.
+RESERVED_FORM_ID = "claims"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -84,7 +86,12 @@ def _discover(directory: Path, errors: list[DefinitionProblem]) -> list[tuple[st
 
 
 def _load_file(
-    path: Path, rel: str, form_id: str, version: int, scales: IndustryScales
+    path: Path,
+    rel: str,
+    form_id: str,
+    version: int,
+    scales: IndustryScales,
+    guide_scales: GuideScales | None,
 ) -> tuple[Mapping[str, Any] | None, Form | None, list[DefinitionProblem]]:
     """(parsed raw data, form, problems) of one file; raw is None when the YAML is unreadable."""
     try:
@@ -105,14 +112,16 @@ def _load_file(
             for where, message in flatten_errors(exc.messages)
         ]
         return raw, None, problems
-    found = check_definition(data, form_id=form_id, version=str(version), scales=scales)
+    found = check_definition(
+        data, form_id=form_id, version=str(version), scales=scales, guide_scales=guide_scales
+    )
     if found:
         return raw, None, [DefinitionProblem(rel, where, message) for where, message in found]
     return raw, build_form(data, sha256=content_digest(raw), file=rel), []
 
 
 def _load_all(
-    directory: Path, scales: IndustryScales
+    directory: Path, scales: IndustryScales, guide_scales: GuideScales | None = None
 ) -> tuple[list[Form], list[DefinitionProblem]]:
     if not directory.is_dir():
         return [], [DefinitionProblem(str(directory), "", "not a directory")]
@@ -124,7 +133,11 @@ def _load_all(
     for form_id, version, path in _discover(directory, errors):
         rel = f"{form_id}/{path.name}"
         present.add((form_id, version))
-        raw, form, problems = _load_file(path, rel, form_id, version, scales)
+        if form_id == RESERVED_FORM_ID:
+            message = f"'{RESERVED_FORM_ID}' is the id of the checklists generated from claims"
+            errors.append(DefinitionProblem(rel, "id", message))
+            continue
+        raw, form, problems = _load_file(path, rel, form_id, version, scales, guide_scales)
         errors.extend(problems)
         if raw is not None:
             digest = form.sha256 if form is not None else content_digest(raw)
@@ -136,15 +149,22 @@ def _load_all(
 
 
 def check_definitions(
-    directory: str | Path, industry_scales: IndustryScales
+    directory: str | Path,
+    industry_scales: IndustryScales,
+    guide_scales: GuideScales | None = None,
 ) -> list[DefinitionProblem]:
-    """Every problem of every definition file and of the lock; empty when all is well."""
-    return _load_all(Path(directory), industry_scales)[1]
+    """Every problem of every definition file and of the lock; empty when all is well.
+    With `guide_scales`, each form is checked against the scales of every guide it serves."""
+    return _load_all(Path(directory), industry_scales, guide_scales)[1]
 
 
-def load_catalogue(directory: str | Path, industry_scales: IndustryScales) -> FormCatalogue:
+def load_catalogue(
+    directory: str | Path,
+    industry_scales: IndustryScales,
+    guide_scales: GuideScales | None = None,
+) -> FormCatalogue:
     """Load all versions of all forms. Raises DefinitionError listing every problem found."""
-    forms, errors = _load_all(Path(directory), industry_scales)
+    forms, errors = _load_all(Path(directory), industry_scales, guide_scales)
     if errors:
         raise DefinitionError(errors)
     return FormCatalogue(forms)

@@ -109,6 +109,9 @@ class Item:
     statement: Text | None = None
     over: str | None = None
     items: tuple[Item, ...] = ()
+    # a generated item's claim: {claim_id, industry, claimed_value, statement[, pollutant,
+    # limit, unit]} (inspection_forms.claims)
+    claim: Mapping[str, Any] | None = field(default=None, compare=False)
     # the section's condition (if any) then the item's own: all must hold for it to be shown
     conditions: tuple[Condition, ...] = field(default=(), compare=False, repr=False)
     option_codes: frozenset[str] = field(default=frozenset(), compare=False)
@@ -154,6 +157,8 @@ class Item:
                 out[key] = value
         if self.kind != "repeat":
             out["criteria"] = [c.to_dict() for c in self.criteria]
+        if self.claim is not None:
+            out["claim"] = dict(self.claim)
         return out
 
 
@@ -187,6 +192,7 @@ class Form:
     sha256: str
     file: str = ""
     description: Text | None = None
+    guides: tuple[str, ...] = ()  # the guide versions it serves; () = `guide`, any case (v1)
     items: Mapping[str, Item] = field(init=False, repr=False)
     all_items: Mapping[str, Item] = field(init=False, repr=False)
 
@@ -206,9 +212,19 @@ class Form:
     def published(self) -> bool:
         return self.status == "published"
 
-    def applies_to(self, industry: str, grade: str) -> bool:
+    @property
+    def served_guides(self) -> tuple[str, ...]:
+        return self.guides or (self.guide,)
+
+    def serves(self, guide: str | None) -> bool:
+        """A form naming its `guides` serves cases of those guide versions only; a form that
+        names none (the first shipped versions) keeps serving every case of its industries."""
+        return guide is None or not self.guides or guide in self.guides
+
+    def applies_to(self, industry: str, grade: str, guide: str | None = None) -> bool:
         industry_ok = WILDCARD in self.industries or industry in self.industries
-        return industry_ok and (WILDCARD in self.grades or grade in self.grades)
+        grade_ok = WILDCARD in self.grades or grade in self.grades
+        return industry_ok and grade_ok and self.serves(guide)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form the API serves and tablets receive."""
@@ -219,6 +235,7 @@ class Form:
             "sha256": self.sha256,
             "title": self.title.to_dict(),
             "guide": self.guide,
+            "guides": list(self.served_guides),
             "industries": list(self.industries),
             "grades": list(self.grades),
         }

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspection_forms.checks import GuideScales
 from inspection_forms.loader import IndustryScales, check_definitions, parse_yaml
 from inspection_forms.problems import DefinitionError, UnknownForm
 from inspection_forms.versions import (
@@ -44,9 +45,14 @@ def mark_published(text: str) -> str:
 
 
 def publish(
-    directory: str | Path, form_id: str, version: int, industry_scales: IndustryScales
+    directory: str | Path,
+    form_id: str,
+    version: int,
+    industry_scales: IndustryScales,
+    guide_scales: GuideScales | None = None,
 ) -> Published:
-    """Publish draft `form_id` v`version` of `directory`: every definition there must be valid.
+    """Publish draft `form_id` v`version` of `directory`: every definition there must be valid,
+    each against the scales of the guide versions it serves when `guide_scales` is given.
 
     Raises UnknownForm (no such file), DefinitionError (something does not load), PublishError.
     Writes `<form_id>/<version>.yaml` (status) and `published.json`; returns the new lock.
@@ -56,7 +62,7 @@ def publish(
     if not path.is_file():
         known = sorted(int(p.stem) for p in (root / form_id).glob("*.yaml") if p.stem.isdigit())
         raise UnknownForm(form_id, version, known)
-    errors = check_definitions(root, industry_scales)
+    errors = check_definitions(root, industry_scales, guide_scales)
     if errors:
         raise DefinitionError(errors)
     lock_path = root / LOCK_FILE

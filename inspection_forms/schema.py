@@ -145,12 +145,28 @@ class _Common(Schema):
     show_if = fields.Nested(ConditionSchema)
 
 
+class ClaimRefSchema(Schema):
+    """What a generated item verifies: the filing's claim (docs/forms.md, generated items).
+    `pollutant`, `limit` and `unit` are set for emission-limit claims (HJ 212 codes)."""
+
+    claim_id = _int(minimum=1, required=True)
+    industry = fields.String(required=True, validate=validate.Length(min=1))
+    claimed_value = fields.String(allow_none=True, load_default=None)
+    statement = fields.String(allow_none=True, load_default=None)
+    pollutant = fields.String(
+        validate=validate.Regexp(r"^[a-z][0-9]{5}$", error="not an HJ 212 pollutant code")
+    )
+    limit = StrictNumber()
+    unit = fields.String(validate=validate.Length(min=1))
+
+
 class AnswerItemSchema(_Common):
     indicator = fields.String(
         required=True,
         validate=validate.Regexp(INDICATOR_RE, error="not <category>.<name> with a known category"),
     )
     criteria = fields.List(fields.Nested(CriterionSchema), load_default=list)
+    claim = fields.Nested(ClaimRefSchema)
 
 
 def _range_check(
@@ -263,6 +279,10 @@ class FormSchema(Schema):
     title = fields.Nested(TextSchema, required=True)
     description = fields.Nested(TextSchema)
     guide = fields.String(required=True, validate=validate.Length(min=1))
+    # the guide versions the form serves (checked against each one's scales); default [guide]
+    guides = fields.List(
+        fields.String(validate=validate.Length(min=1)), validate=validate.Length(min=1)
+    )
     industries = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     grades = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     sections = fields.List(

@@ -115,9 +115,9 @@ def openapi_check() -> None:
 def forms_check() -> None:
     """Check every form definition file; list every problem with its file and path."""
     from inspection_forms import DEFINITIONS_DIR, check_definitions
-    from server.inspections.forms import industry_scales
+    from server.inspections.forms import guide_scales, industry_scales
 
-    problems = check_definitions(DEFINITIONS_DIR, industry_scales())
+    problems = check_definitions(DEFINITIONS_DIR, industry_scales(), guide_scales())
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -131,9 +131,9 @@ def forms_check() -> None:
 def forms_publish(form_id: str, version: int) -> None:
     """Publish a draft form version: its content hash is recorded and it can no longer change."""
     from inspection_forms import DEFINITIONS_DIR, publish
-    from server.inspections.forms import industry_scales
+    from server.inspections.forms import guide_scales, industry_scales
 
-    published = publish(DEFINITIONS_DIR, form_id, version, industry_scales())
+    published = publish(DEFINITIONS_DIR, form_id, version, industry_scales(), guide_scales())
     click.echo(f"published {published.form_id} v{published.version} sha256 {published.sha256}")
 
 

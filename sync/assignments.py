@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.assignments.checklist import pinned_form
 from server.assignments.models import Assignment, AssignmentStatus
 from server.assignments.payload import assignment_payload
-from server.inspections.forms import get_form
 from server.syncstate.models import AssignmentPush
 from sync import outbox
 from sync.contract import SCHEMA_VERSION, db_name, photo_limits
@@ -77,7 +77,7 @@ def _send(session: Session, assignment: Assignment, user_id: int) -> int:
         },
     )
     for pin in assignment.form_pins:
-        form = get_form(pin["form_id"], pin["version"])
+        form = pinned_form(pin)  # a generated checklist from its stored definition
         outbox.enqueue(
             session,
             db_name=db,

@@ -56,3 +56,10 @@ class FilingClosed(Conflict):
 
 class IllegalStatusChange(Conflict):
     code = "assignment.illegal_status_change"
+
+
+class ClaimNotCoverable(ValidationFailed):
+    """Issue 17: every claimed indicator needs an item that can verify it; a claim whose
+    category has no generator and no form item is refused at publication, never left out."""
+
+    code = "assignment.claim_not_coverable"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.accounts.actor import Actor
 from server.accounts.models import Role, User
 from server.assignments import repository
+from server.assignments.checklist import checklist_pins
 from server.assignments.county import county_check_basis
 from server.assignments.errors import (
     BadWindow,
@@ -236,16 +237,22 @@ def audit_data(assignment: Assignment) -> dict[str, Any]:
         "members": [m.user_id for m in assignment.members],
         "lead": next((m.user_id for m in assignment.members if m.is_lead), None),
         "window": [assignment.window_start.isoformat(), assignment.window_end.isoformat()],
-        "form_pins": assignment.form_pins,
+        # the generated checklist by its digest; its definition is stored on the assignment
+        "form_pins": [
+            {key: pin[key] for key in ("form_id", "version", "sha256")}
+            for pin in assignment.form_pins
+        ],
     }
 
 
 def update_assignment(
     session: Session, *, actor: Actor, assignment: Assignment, changes: dict[str, Any]
 ) -> Assignment:
-    """Change the window, the team (``members``, ``lead_id``) or the status.
+    """Change the window, the team (``members``, ``lead_id``) or the status. Publishing pins the
+    checklist: the forms that apply plus items generated from every claim they do not verify.
 
-    Raises Forbidden, IllegalStatusChange, BadWindow, the TeamRefused family, FilingClosed.
+    Raises Forbidden, IllegalStatusChange, BadWindow, the TeamRefused family, FilingClosed,
+    ClaimNotCoverable.
     """
     filing = repository.load_filing(session, assignment.filing_id)
     require_planner(actor, filing.site.enterprise.county)
@@ -273,7 +280,13 @@ def update_assignment(
         check_team(session, members=members, enterprise_id=filing.site.enterprise_id)
     if target is S.published and filing.status is FilingStatus.withdrawn:
         raise FilingClosed(f"filing {filing.id} was withdrawn; cancel the assignment instead")
+    if target is S.published and current is S.planned:
+        # Issue 17: the checklist covers every claim as the filing stands now, and stays so.
+        pins = checklist_pins(filing, assignment.form_pins, version=assignment.id)
+    else:
+        pins = assignment.form_pins
     before = audit_data(assignment)
+    assignment.form_pins = pins
     assignment.window_start, assignment.window_end = start, end
     if "members" in changes or lead_id is not None:
         _set_members(assignment, members, lead_id)

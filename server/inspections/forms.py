@@ -23,9 +23,12 @@ from server.errors import NotFound
 from server.filings.models import Filing
 from server.registry.models import Site
 
-# The guide versions whose industry scales the forms are checked against. MEE26 reuses the
-# MEE2020 industry codes with another scale, so forms for it will need scales per guide.
-FORM_GUIDES = ("MEE2020", "HENAN2020")
+# The guide versions a form may serve; each form is checked against the scales of the guide
+# versions it declares (`guides`, else `guide`). MEE26 reuses the MEE2020 industry codes with
+# its own scale (A+ A B C D).
+FORM_GUIDES = ("MEE2020", "HENAN2020", "MEE26")
+# The flat scales of the first guides, for callers that know no guide version.
+_FLAT_GUIDES = ("MEE2020", "HENAN2020")
 
 
 class FormNotFound(NotFound):
@@ -34,15 +37,20 @@ class FormNotFound(NotFound):
 
 def industry_scales() -> dict[str, list[str]]:
     scales: dict[str, list[str]] = {}
-    for guide in FORM_GUIDES:
+    for guide in _FLAT_GUIDES:
         scales.update(catalogue().industry_scales(guide))
     return scales
+
+
+def guide_scales() -> dict[str, dict[str, list[str]]]:
+    """{guide version: {industry: scale}} for every guide version a form may serve."""
+    return {guide: catalogue().industry_scales(guide) for guide in FORM_GUIDES}
 
 
 @cache
 def form_catalogue() -> FormCatalogue:
     """Every form version; a broken definition stops the process here, at start-up."""
-    return load_catalogue(DEFINITIONS_DIR, industry_scales())
+    return load_catalogue(DEFINITIONS_DIR, industry_scales(), guide_scales())
 
 
 def get_form(form_id: str, version: int) -> Form:
@@ -69,7 +77,8 @@ def list_forms(
 def forms_for_filing(filing: Filing) -> list[Form]:
     """The published forms that apply to a filing's industry cases and claimed grades."""
     claims = {case.industry_code: case.claimed_grade for case in filing.cases}
-    return form_catalogue().applicable_to_filing(claims)
+    guides = {case.industry_code: case.guide_version for case in filing.cases}
+    return form_catalogue().applicable_to_filing(claims, guides)
 
 
 def plant_context(site: Site) -> PlantContext:

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from inspection_forms import Problem
+from inspection_forms import Problem, validate
+from inspection_forms.claims import GENERATED_FORM_ID
 from media import BlobStore
+from server.assignments.checklist import pinned_form
 from server.evidence.service import (
     PreparedPhoto,
     accepted_changes,
@@ -132,6 +134,9 @@ def _validate(facts: AssignmentFacts, doc: dict[str, Any], batch: BatchContext) 
     ahead = batch.validated.get((doc.get("_id"), doc.get("_rev")))  # type: ignore[arg-type]
     if ahead is not None and ahead.context == facts.context:
         return ahead.problems
+    if doc.get("form_id") == GENERATED_FORM_ID:  # the checklist generated for this assignment
+        pin = next(p for p in facts.assignment.form_pins if p["form_id"] == GENERATED_FORM_ID)
+        return validate(pinned_form(pin), doc, facts.context)
     return dry_run(doc, facts.context)
 
 

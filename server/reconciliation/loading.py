@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspection_forms import Form
+from server.assignments.checklist import pinned_forms
 from server.assignments.county import CITY_REASONS
 from server.assignments.models import Assignment, AssignmentMember, AssignmentStatus
 from server.catalogue import catalogue
 from server.compliance.models import IntegrityRecord, Penalty
 from server.evidence.models import Photo, PhotoFinding, PhotoStatus
 from server.filings.models import Filing, IndicatorClaim, IndustryCase
-from server.inspections.forms import get_form
 from server.inspections.models import Inspection
 from server.reconciliation.compute import CODE_VERSION
 from server.reconciliation.hj212 import Pollutant, Record
@@ -86,7 +86,7 @@ def load_inputs(
 
 
 def _forms(pins: list[dict[str, Any]]) -> tuple[Form, ...]:
-    return tuple(get_form(pin["form_id"], int(pin["version"])) for pin in pins)
+    return pinned_forms(pins)  # shipped versions, and the checklist generated from the claims
 
 
 def _load_chunk(

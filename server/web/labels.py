@@ -5,10 +5,12 @@ Forms are immutable once published and loaded once per process, so the indexes a
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from inspection_forms import Form
+from inspection_forms.claims import choice_label
 from server.inspections.forms import form_catalogue
 
 
@@ -38,12 +40,25 @@ def _form(ref: str) -> Form | None:
         return None
 
 
+# Items of the checklists generated from claims (inspection_forms.claims): their definitions
+# are stored on the assignment, not in the shipped catalogue, so they are named by their role.
+_GENERATED = re.compile(r"^claim_\d+_(observed|photos|note)$")
+_GENERATED_NAMES = {
+    "observed": ("现场核实的申报指标", "The claimed indicator as found on site"),
+    "photos": ("申报指标的现场照片", "Photos of the claimed indicator"),
+    "note": ("申报指标核查备注", "Note on the claimed indicator"),
+}
+
+
 def item_name(form_ref: str, path: str) -> tuple[str, str]:
     """(Chinese, English) label of the form item a decided-by path names (``group.key.item``),
     with the repeat key (a line, gate or CEMS point code) kept in front."""
     form = _form(form_ref)
     parts = path.split(".")
     item = form.all_items.get(parts[-1]) if form else None
+    generated = _GENERATED.match(parts[-1]) if form_ref.startswith("claims v") else None
+    if item is None and generated is not None:
+        return _GENERATED_NAMES[generated.group(1)]
     if item is None:
         return path, path
     prefix = f"{parts[1]} · " if len(parts) == 3 else ""
@@ -62,6 +77,10 @@ def answer_text(form_ref: str, path: str, answer: Any) -> tuple[str, str]:
         found = [labels.get(str(c)) for c in codes]
         if all(found):
             return "、".join(x.zh for x in found if x), ", ".join(x.en for x in found if x)
+    if item is None and form_ref.startswith("claims v") and isinstance(answer, str):
+        named = choice_label(answer)  # a generated choice: its definition is on the assignment
+        if named is not None:
+            return named
     if isinstance(answer, dict) and "value" in answer:
         text = f"{answer['value']} {answer.get('unit', '')}".strip()
         return text, text

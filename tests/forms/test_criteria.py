@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from inspection_forms import DEFINITIONS_DIR, Criterion, Text, evaluate, load_catalogue
-from tests.forms.documents import SCALES, common_document, plant_context
+from tests.forms.documents import GUIDE_SCALES, SCALES, common_document, plant_context
 
 LABEL = Text("标签", "label")
 VISIT = dt.date(2024, 7, 16)
@@ -52,7 +52,7 @@ def test_within_months_needs_the_visit_date() -> None:
 
 
 def test_labels_are_generated_in_both_languages_when_not_given() -> None:
-    catalogue = load_catalogue(DEFINITIONS_DIR, SCALES)
+    catalogue = load_catalogue(DEFINITIONS_DIR, SCALES, GUIDE_SCALES)
     foundry = catalogue.get("foundry", 1)
     energy = foundry.items["melting_energy"]
     grade_a = energy.criterion_for("A")
@@ -71,7 +71,7 @@ def test_labels_are_generated_in_both_languages_when_not_given() -> None:
 
 
 def test_the_realistic_inspection_meets_every_grade_a_criterion() -> None:
-    common = load_catalogue(DEFINITIONS_DIR, SCALES).get("common", 1)
+    common = load_catalogue(DEFINITIONS_DIR, SCALES, GUIDE_SCALES).get("common", 1)
     context = plant_context()
     answers = common_document(context)["answers"]
     settings = {"gate_video_retention_months": 6}

@@ -47,7 +47,9 @@ class World:
         )
 
 
-def build_world(live: Live, members: list[User]) -> World:
+def build_world(
+    live: Live, members: list[User], cases: list[dict[str, Any]] | None = None
+) -> World:
     n = next(_serial)
     context = PlantContext(lines=("L01", "L02"), gates=("G01",), cems_points=(f"MN4117{n:08d}",))
     with live.session() as session:
@@ -87,7 +89,7 @@ def build_world(live: Live, members: list[User]) -> World:
             site=site,
             year=2026,
             received_on=dt.date(2026, 7, 1),
-            cases=[foundry_case("A")],
+            cases=cases or [foundry_case("A")],
         )
         start = dt.datetime(2026, 7, 16, 0, 0, tzinfo=dt.UTC)
         assignment = create_assignment(

@@ -13,8 +13,10 @@ from server.api.assignments.schemas import (
     AssignmentSchema,
 )
 from server.api.common import check_etag, page_window, set_etag
+from server.api.forms.schemas import FormSchema
 from server.api.scope import db_session
 from server.assignments import repository, service
+from server.assignments.checklist import checklist_for
 from server.assignments.payload import payload_for
 from server.auth import current_actor
 
@@ -81,3 +83,12 @@ class AssignmentPayload(MethodView):
     def get(self, assignment_id: int):
         """What the team's tablets receive: plant, site, lines, gates, CEMS, claims, pinned forms"""
         return payload_for(db_session(), current_actor(), assignment_id)
+
+
+@blp.route("/<int:assignment_id>/checklist")
+class AssignmentChecklist(MethodView):
+    @blp.response(200, FormSchema(many=True))
+    def get(self, assignment_id: int):
+        """Every form the assignment pins, the checklist generated from the claims included,
+        exactly as the tablets received it"""
+        return checklist_for(db_session(), current_actor(), assignment_id)

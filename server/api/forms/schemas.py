@@ -17,6 +17,7 @@ class FormSummarySchema(ma.Schema):
     sha256 = ma.fields.String(metadata={"description": "hash of the definition's content"})
     title = ma.fields.Nested(TextSchema)
     guide = ma.fields.String()
+    guides = ma.fields.List(ma.fields.String(), metadata={"description": "guide versions served"})
     industries = ma.fields.List(ma.fields.String(), metadata={"description": '"*": every one'})
     grades = ma.fields.List(ma.fields.String())
 
