@@ -233,7 +233,7 @@ def pollutant_of(*texts: str | None) -> str | None:
                 if word.isascii():
                     if word in tokens or f"_{word}_" in f"_{joined}_":
                         return code
-                elif word in text:
+                elif word in lowered:
                     return code
     return None
 
