@@ -354,7 +354,7 @@ def check_limit(
         period.expected = _expected(period.start, period.end) * len(points)
     bases: set[str] = set()
     series: list[tuple[str, dt.datetime, float | None, str | None]] = []
-    seen: set[tuple[str, dt.datetime]] = set()
+    last: tuple[dt.datetime, str] | None = None
     for hour in sorted(hours, key=lambda h: (h.at, h.point)):
         if window_start <= hour.at < window_end:
             period = visit
@@ -362,10 +362,9 @@ def check_limit(
             period = before
         else:
             continue
-        key = (hour.point, hour.at)
-        if key in seen:
-            continue
-        seen.add(key)
+        if last is not None and last[0] == hour.at and last[1] == hour.point:
+            continue  # the same hour sent twice: counted once
+        last = (hour.at, hour.point)
         period.packets += 1
         basis = _count(period, hour, claim, series if keep_series else None)
         if basis:
