@@ -29,6 +29,16 @@ store in their own transaction (``refresh``).
               "criteria": {"<item id>": {"op", "value" | "values", "label", "source", ...}},
               "photos_used": ["photo doc id", ...],
               "photos_discarded": [{"ref": "photo doc id", "reasons": ["geo.outside_boundary"]}],
+              # emission-limit claims only (issue 17): the claim against the CEMS hours
+              "emission": {"pollutant": "a21026", "limit": 35.0, "unit": "mg/m³",
+                           "oxygen_ref": 18.0 | null, "oxygen_source": "claim" | "GB …" | null,
+                           "basis": "zs" | "converted" | "measured" | "mixed" | "none",
+                           "verdict": ..., "points": ["MN"], "step": Step,
+                           "visit" | "before": {"start", "end", "expected_hours",
+                               "hours_with_data", "gap_hours", "valid_hours",
+                               "excluded": {"F": 1, "no_oxygen": 2}, "hours_above",
+                               "share_above", "maximum", "maximum_at", "maximum_point",
+                               "mean"}},
           }],
       }],
       "visits": [{
