@@ -188,13 +188,13 @@ def test_the_dossier_draws_the_limit_and_says_it_in_both_languages(
     assert page.count('class="above"') == 1  # the one hour above 35
     assert page.count('class="excluded"') == 1  # the stopped hour, ticked below
     assert "排放限值：在线监测小时数据核实" in page
-    assert "二氧化硫 ≤ 35.0 mg/m³" in page
+    assert "二氧化硫 ≤ 35 mg/m³" in page
     assert "有 1 个有效小时超过申报限值 35 mg/m³" in page
     assert "停运 1" in page  # the flag named, not its letter
     assert 'data-testid="emission-verdict">不符<' in page
 
     english = pages.get(f"/review/filings/{case.filing.id}?lang=en").text
     assert "Emission limits checked against CEMS hourly data" in english
-    assert "SO₂ ≤ 35.0 mg/m³" in english
+    assert "SO₂ ≤ 35 mg/m³" in english
     assert "1 valid hours above the claimed 35 mg/m³" in english
     assert "stopped 1" in english
