@@ -3,8 +3,11 @@
 Seeds 5,522 plants (Shijiazhuang's count in 2020, S1) into a fresh database; every filing gets
 one foundry case claiming A with 30 indicator claims, a visit by two inspectors whose accepted
 inspections answer the common and foundry forms in full, 40 photos with findings (one in ten
-outside the site), and hourly CEMS records over the visit window. Then, in the same run, for
-several rounds each, times:
+outside the site), and a CEMS point per site with hourly HJ 212 records (flow, particulate
+matter, SO₂, NOx, O₂) over the visit window and the 30 days before it; its particulate, SO₂ and
+NOx claims state their limits, so each is checked against those hours (issue 17; one plant in
+ten has one hour above its particulate limit). Then, in the same run, for several rounds each,
+times:
 
   (a) loading: every filing's reconciliation inputs read from the database and built
       (``server.reconciliation.loading.load_inputs``), a chunk of 500 filings at a time;
@@ -34,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, insert, select, update  # noqa: E402
+from sqlalchemy import delete, func, insert, select, text, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from server.accounts.models import Role, User  # noqa: E402
@@ -70,6 +73,13 @@ CLAIMS = 30
 PHOTOS = 40
 WINDOW = (dt.datetime(2026, 9, 1, tzinfo=dt.UTC), dt.datetime(2026, 9, 3, tzinfo=dt.UTC))
 ON = dt.date(2026, 9, 10)
+LOOKBACK = dt.timedelta(days=30)  # emission_limits.EmissionSettings().lookback_days
+# the claimed limits of the foundry's emission indicators (the form's illustrative A limits)
+LIMITS = {
+    "emission_limits.particulate_matter": "颗粒物 ≤ 10 mg/m³",
+    "emission_limits.sulphur_dioxide": "SO₂ ≤ 35 mg/m³",
+    "emission_limits.nitrogen_oxides": "NOx ≤ 50 mg/m³",
+}
 PINS = [{"form_id": "common", "version": 1}, {"form_id": "foundry", "version": 1}]
 
 
@@ -80,7 +90,9 @@ def _indicators() -> list[str]:
             indicator = item.indicator
             if indicator and not indicator.startswith("visit.") and item.criterion_for("A"):
                 found[indicator] = None
-    return list(found)[:CLAIMS]
+    # the emission limits first: every filing's claims include the ones checked against CEMS
+    ordered = [*LIMITS, *(code for code in found if code not in LIMITS)]
+    return ordered[:CLAIMS]
 
 
 def _answers(filing_id: int, template: str) -> dict[str, Any]:
@@ -121,7 +133,13 @@ def seed(session: Session, plants: int) -> list[int]:
     session.execute(
         insert(IndicatorClaim),
         [
-            {"case_id": cid, "category": code.split(".")[0], "indicator_code": code, "version": 1}
+            {
+                "case_id": cid,
+                "category": code.split(".")[0],
+                "indicator_code": code,
+                "claimed_value": LIMITS.get(code),
+                "version": 1,
+            }
             for cid, _ in cases
             for code in indicators
         ],
@@ -246,24 +264,49 @@ def seed(session: Session, plants: int) -> list[int]:
     session.add(data_import)
     session.flush()
     points = session.execute(select(CemsPoint.id)).scalars().all()
-    hours = int((WINDOW[1] - WINDOW[0]).total_seconds() // 3600)
-    records = [
-        {
-            "point_id": pid,
-            "import_id": data_import.id,
-            "cn": "2061",
-            "data_time": WINDOW[0] + dt.timedelta(hours=h),
-            "flow": 9_500.0,
-            "flag": "N",
-            "pollutants": {FLUE_GAS_FLOW: {"values": {"Avg": 9_500.0}, "flag": "N"}},
-        }
-        for pid in points
-        for h in range(0, hours, 4)
-    ]
-    for start in range(0, len(records), 20_000):
-        session.execute(insert(CemsRecord), records[start : start + 20_000])
+    first = WINDOW[0] - LOOKBACK
+    hours = int((WINDOW[1] - first).total_seconds() // 3600)
+    normal = {
+        FLUE_GAS_FLOW: {"values": {"Avg": 9_500.0}, "flag": "N"},
+        "a34013": {"values": {"Avg": 6.2}, "flag": "N"},
+        "a21026": {"values": {"Avg": 18.0}, "flag": "N"},
+        "a21002": {"values": {"Avg": 41.0}, "flag": "N"},
+        "a19001": {"values": {"Avg": 11.5}, "flag": "N"},
+    }
+    above = {**normal, "a34013": {"values": {"Avg": 12.4}, "flag": "N"}}
+    batch: list[dict[str, Any]] = []
+    for pid in points:
+        for h in range(hours):
+            batch.append(
+                {
+                    "point_id": pid,
+                    "import_id": data_import.id,
+                    "cn": "2061",
+                    "data_time": first + dt.timedelta(hours=h),
+                    "flow": 9_500.0,
+                    "flag": "N",
+                    "pollutants": above if pid % 10 == 0 and h == 100 else normal,
+                }
+            )
+        if len(batch) >= 50_000:
+            session.execute(insert(CemsRecord), batch)
+            batch = []
+    if batch:
+        session.execute(insert(CemsRecord), batch)
     session.commit()
     return [fid for fid, _ in filings]
+
+
+def cems_volume(session: Session, url: str) -> str:
+    """How much CEMS data the city holds: rows and the table's size on disk."""
+    rows = session.scalar(select(func.count()).select_from(CemsRecord))
+    if url.startswith("postgresql"):
+        size = session.scalar(text("SELECT pg_total_relation_size('cems_records')"))
+    else:
+        size = session.scalar(
+            text("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE '%cems_records%'")
+        )
+    return f"CEMS: {rows:,} hourly records, {int(size or 0) / 2**20:.0f} MB (table and indexes)"
 
 
 def timed(fn: Any) -> float:
@@ -290,6 +333,8 @@ def main() -> int:
     print(
         f"seeded {len(ids)} filings in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
     )
+    with sessions() as session:
+        print(cems_volume(session, url))
 
     def load_all(session: Session) -> None:
         for start in range(0, len(ids), CHUNK):
@@ -314,6 +359,13 @@ def main() -> int:
     a, b = statistics.median(loads), statistics.median(reconciles)
     indicators = sum(len(c["indicators"]) for c in sample["cases"])
     print(f"one result: supported grade {sample['supported_grade']}, {indicators} indicators")
+    checked = [
+        (i["indicator"], i["emission"]["verdict"], i["emission"]["before"]["valid_hours"])
+        for c in sample["cases"]
+        for i in c["indicators"]
+        if "emission" in i
+    ]
+    print(f"emission limits checked against CEMS hours: {checked}")
     print(
         f"(a) load inputs of {len(ids)} filings: median {a:.2f} s  {[round(x, 2) for x in loads]}"
     )

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from inspection_forms import Criterion
+from inspection_forms import Criterion, Form
 from server.compliance.kinds import in_period
+from server.reconciliation import emission_limits as em
 from server.reconciliation.grading import (
     IndustryGrade,
     apply_exclusions,
@@ -36,19 +37,20 @@ from server.reconciliation.grading import (
 from server.reconciliation.hj212 import CHINA_TZ
 from server.reconciliation.indicators import (
     CONTRADICTED,
+    VERIFIED,
     IndicatorClaim,
     IndicatorVerdict,
     Step,
     best_grade_met,
     reconcile_indicator,
 )
-from server.reconciliation.inputs import CaseInput, FilingInputs, VisitInput
+from server.reconciliation.inputs import CaseInput, ClaimInput, FilingInputs, VisitInput
 from server.reconciliation.obligations import UnknownObligation, obligations
 from server.reconciliation.production import Reason, production_verdict
 from server.reconciliation.settings import exemption_step, setting_steps, settings_of
 
 # Bumped whenever the rules below change what a result says: stored results then recompute.
-CODE_VERSION = "reconciliation-2"
+CODE_VERSION = "reconciliation-3"
 # Jurisdiction settings name the policies after their sources; grading after what they do.
 POLICY_OF = {"each_industry": "lowest", "lowest": "lowest"} | {
     p: p for p in ("main_industry", "cross_level")
@@ -267,9 +269,18 @@ def _case(
         verdict = reconcile_indicator(
             asked, forms, team, inputs.photo_findings, visit_date=visit_date, settings=settings
         )
+        checked = emission_check(case, claim, visit.visit, inputs) if visit else None
+        cems_met: str | None = None
+        if checked is not None and visit is not None:
+            verdict, cems_met = _with_emission(verdict, checked, case, visit.visit, inputs)
         shown = _indicator_json(case, claim.claim_id, claim.claimed_value, verdict)
         shown["reasons"] += setting_steps(verdict, settings)
-        if verdict.verdict == CONTRADICTED:
+        if checked is not None:
+            shown["emission"] = checked.to_json()
+        if checked is not None and checked.verdict == CONTRADICTED:
+            if cems_met is not None:
+                meets[verdict.indicator_code] = cems_met
+        elif verdict.verdict == CONTRADICTED:
             met = best_grade_met(
                 case.scale,
                 asked,
@@ -311,6 +322,114 @@ def _case(
         },
         graded.confirmed,
     )
+
+
+# --- emission limits against CEMS data (issue 17) ------------------------------------------
+
+
+def _form_limits(forms: Sequence[Form], indicator: str) -> dict[str, float]:
+    """Grade → the at_most concentration the visit's forms set for this indicator."""
+    found = []
+    for form in forms:
+        for item in form.all_items.values():
+            if item.indicator != indicator:
+                continue
+            for criterion in item.criteria:
+                for grade in criterion.grades:
+                    found.append(
+                        (
+                            grade,
+                            {"op": criterion.op, "value": criterion.value, "unit": criterion.unit},
+                        )
+                    )
+    return em.limits_of(found)
+
+
+def emission_check(
+    case: CaseInput,
+    claim: ClaimInput,
+    visit: VisitInput,
+    inputs: FilingInputs,
+    *,
+    keep_series: bool = False,
+) -> em.LimitVerdict | None:
+    """An emission-limit claim against the site's CEMS hours around the visit, or None when
+    the claim is not an emission limit or names no pollutant."""
+    if claim.category != "emission_limits" and not claim.indicator_code.startswith(
+        "emission_limits."
+    ):
+        return None
+    limit_claim = em.parse_claim(claim.indicator_code, claim.claimed_value, case.industry)
+    if limit_claim is None:
+        return None
+    hours = inputs.emission_hours.get(limit_claim.pollutant, ())
+    return em.check_limit(
+        limit_claim,
+        hours,
+        visit.window_start,
+        visit.window_end,
+        inputs.emission_settings,
+        keep_series=keep_series,
+    )
+
+
+def _with_emission(
+    verdict: IndicatorVerdict,
+    checked: em.LimitVerdict,
+    case: CaseInput,
+    visit: VisitInput,
+    inputs: FilingInputs,
+) -> tuple[IndicatorVerdict, str | None]:
+    """The data decide: contradicted by the data, or by the items, is contradicted; verified
+    by the data is verified; data that cannot decide leave the items' verdict as it was. When
+    the data contradict, the grade met is the best lower grade whose form limit they meet."""
+    data = {"pollutant": checked.claim.pollutant, "limit": checked.claim.limit}
+    reason = Step(checked.code, checked.message_zh, checked.message_en, data)
+    reasons = (reason, *verdict.reasons)
+    met: str | None = None
+    if checked.verdict == CONTRADICTED:
+        new = CONTRADICTED
+        limits = _form_limits(visit.forms, verdict.indicator_code)
+        below = case.scale[case.scale.index(case.claimed_grade) + 1 :]
+        for grade in below:
+            if grade not in limits:
+                continue
+            lower = replace(checked.claim, limit=limits[grade], problem=None)
+            again = em.check_limit(
+                lower,
+                inputs.emission_hours.get(lower.pollutant, ()),
+                visit.window_start,
+                visit.window_end,
+                inputs.emission_settings,
+            )
+            if again.verdict != CONTRADICTED:
+                met = grade
+                break
+    elif verdict.verdict == CONTRADICTED:
+        new = CONTRADICTED
+    elif checked.verdict == VERIFIED:
+        new = VERIFIED
+    else:
+        new = verdict.verdict
+    return replace(verdict, verdict=new, reasons=reasons), met
+
+
+def emission_checks(
+    inputs: FilingInputs,
+) -> list[tuple[CaseInput, ClaimInput, VisitInput, em.LimitVerdict]]:
+    """Every emission-limit claim checked on the visit the grade rests on, with the hourly
+    series on the claim's basis kept (the reviewer's chart); the same numbers as ``compute``."""
+    visits = [_judge_visit(v, inputs.typical_flow) for v in inputs.visits]
+    visit, _, _ = _grading_visit(visits)
+    if visit is None:
+        return []
+    out = []
+    for case in inputs.cases:
+        for claim in case.claims:
+            checked = emission_check(case, claim, visit.visit, inputs, keep_series=True)
+            if checked is not None:
+                out.append((case, claim, visit.visit, checked))
+    return out
 
 
 # --- the plant ---------------------------------------------------------------------------------

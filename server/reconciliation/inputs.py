@@ -13,6 +13,7 @@ from typing import Any
 
 from inspection_forms import Form
 from server.compliance.kinds import DEFAULT_BAR, PenaltyBar
+from server.reconciliation.emission_limits import EmissionSettings, Hour
 from server.reconciliation.hj212 import Record
 from server.reconciliation.indicators import PhotoFinding
 from server.reconciliation.metering import Reading
@@ -84,3 +85,7 @@ class FilingInputs:
     # Received after its batch's deadline: managed at the lowest grade (S1 §(十七), review.register)
     late_filing: bool = False
     plant: dict[str, Any] = field(default_factory=dict)  # names for the emergency list entry
+    # HJ 212 hourly averages per pollutant code at the site's CEMS points, over each visit
+    # window and the ``emission_settings.lookback_days`` before it (emission-limit claims)
+    emission_hours: dict[str, tuple[Hour, ...]] = field(default_factory=dict)
+    emission_settings: EmissionSettings = field(default_factory=EmissionSettings)

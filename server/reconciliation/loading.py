@@ -7,6 +7,7 @@ versions, revisions, counts), so a stored result can tell cheaply whether it is 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 from collections import defaultdict
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspection_forms import Form
@@ -26,8 +27,9 @@ from server.compliance.models import IntegrityRecord, Penalty
 from server.evidence.models import Photo, PhotoFinding, PhotoStatus
 from server.filings.models import Filing, IndicatorClaim, IndustryCase
 from server.inspections.models import Inspection
+from server.reconciliation import emission_limits as em
 from server.reconciliation.compute import CODE_VERSION
-from server.reconciliation.hj212 import Pollutant, Record
+from server.reconciliation.hj212 import CN_HOURLY, Pollutant, Record
 from server.reconciliation.indicators import PhotoFinding as Finding
 from server.reconciliation.inputs import (
     CaseInput,
@@ -115,6 +117,7 @@ class _Chunk:
         self._filing_rows(ids)
         self._visit_rows()
         self._production_rows(site_ids)
+        self._emission_rows()
         self._compliance_rows(site_ids, enterprise_ids)
         self.batches = batch_index(session, {(e.city, f.year) for f, _, e in self.filings})
 
@@ -238,6 +241,135 @@ class _Chunk:
             )
         ):
             self.power[row.site_id].append(tuple(row))
+
+    def _emission_rows(self) -> None:
+        """The hourly averages of every pollutant an emission-limit claim of the chunk names,
+        at the claiming sites' CEMS points, over the visit windows and the days before them:
+        one query, the values read out of the packets' JSON by the database."""
+        self.settings = em.EmissionSettings()
+        # site → pollutant code → hours
+        self.hours: dict[int, dict[str, list[em.Hour]]] = defaultdict(lambda: defaultdict(list))
+        self.hour_ids: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+        site_of = {f.id: site.id for f, site, _ in self.filings}
+        case_site = {c.id: site_of[fid] for fid, cs in self.cases.items() for c in cs}
+        case_industry = {c.id: c.industry_code for cs in self.cases.values() for c in cs}
+        codes: set[str] = set()
+        sites: set[int] = set()
+        for case_id, claims in self.claims.items():
+            for c in claims:
+                if c.category != "emission_limits" and not c.indicator_code.startswith(
+                    "emission_limits."
+                ):
+                    continue
+                parsed = em.parse_claim(c.indicator_code, c.claimed_value, case_industry[case_id])
+                if parsed is not None:
+                    codes.add(parsed.pollutant)
+                    sites.add(case_site[case_id])
+        windows = [
+            (a.window_start, a.window_end)
+            for fid, a_s in self.assignments.items()
+            if site_of.get(fid) in sites
+            for a in a_s
+        ]
+        if not codes or not windows:
+            return
+        lookback = dt.timedelta(days=self.settings.lookback_days)
+        start, end = min(w[0] for w in windows) - lookback, max(w[1] for w in windows)
+        point_site = {
+            pid: (sid, mn)
+            for pid, sid, mn in self.session.execute(
+                select(CemsPoint.id, CemsPoint.site_id, CemsPoint.mn).where(
+                    CemsPoint.site_id.in_(sites)
+                )
+            )
+        }
+        if not point_site:
+            return
+        ordered = sorted(codes)
+        p = CemsRecord.pollutants
+
+        def value(code: str, *path: str) -> Any:
+            legacy = em.POLLUTANTS[code].legacy if code in em.POLLUTANTS else ""
+            first = p[(code, *path)]
+            if not legacy:
+                return first.as_float() if path[0] == "values" else first.as_string()
+            second = p[(legacy, *path)]
+            if path[0] == "values":
+                return func.coalesce(first.as_float(), second.as_float())
+            return func.coalesce(first.as_string(), second.as_string())
+
+        columns = [
+            *(
+                col
+                for code in ordered
+                for col in (
+                    value(code, "values", "Avg"),
+                    value(code, "values", "ZsAvg"),
+                    value(code, "flag"),
+                )
+            ),
+            func.coalesce(
+                p[(em.OXYGEN, "values", "Avg")].as_float(),
+                p[(em.OXYGEN_LEGACY, "values", "Avg")].as_float(),
+            ),
+            func.coalesce(
+                p[(em.OXYGEN, "flag")].as_string(), p[(em.OXYGEN_LEGACY, "flag")].as_string()
+            ),
+        ]
+        query = (
+            select(CemsRecord.id, CemsRecord.point_id, CemsRecord.data_time, *columns)
+            .where(
+                CemsRecord.point_id.in_(point_site),
+                CemsRecord.cn == CN_HOURLY,
+                CemsRecord.data_time >= start,
+                CemsRecord.data_time < end,
+            )
+            .order_by(CemsRecord.data_time, CemsRecord.point_id)
+        )
+        width = len(ordered)
+        rows = self.session.execute(query).all()
+        # a month of hours is hundreds of thousands of small tuples per chunk: the collector
+        # would walk them again and again while they are made, for nothing (none is a cycle)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for row in rows:
+                site_id, mn = point_site[row[1]]
+                at = row[2]
+                self.hour_ids[site_id].append((row[0], at))
+                o2, o2_flag = row[3 + 3 * width], row[4 + 3 * width]
+                by_code = self.hours[site_id]
+                for i, code in enumerate(ordered):
+                    avg, zs, flag = row[3 + 3 * i], row[4 + 3 * i], row[5 + 3 * i]
+                    if avg is None and zs is None and flag is None:
+                        continue  # the packet does not carry this pollutant
+                    by_code[code].append(em.Hour(mn, at, avg, zs, flag, o2, o2_flag))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _emission_inputs(
+        self, site_id: int, assignments: list[Assignment], digest: _Digest
+    ) -> dict[str, tuple[em.Hour, ...]]:
+        by_code = self.hours.get(site_id)
+        lookback = dt.timedelta(days=self.settings.lookback_days)
+        spans = [(a.window_start - lookback, a.window_end) for a in assignments]
+        rows = self.hour_ids.get(site_id, [])
+        if len(spans) == 1 and rows and spans[0][0] <= rows[0][1] and rows[-1][1] < spans[0][1]:
+            inside = None  # every hour read for the site is in the filing's one visit span
+            ids = [i for i, _ in rows]
+        else:
+            ids = [i for i, at in rows if any(s <= at < e for s, e in spans)]
+            inside = spans
+        digest.add("cems_hours", self.settings.lookback_days, len(ids), max(ids, default=0))
+        if not by_code:
+            return {}
+        if inside is None:
+            return {code: tuple(hours) for code, hours in by_code.items()}
+        return {
+            code: tuple(h for h in hours if any(s <= h.at < e for s, e in inside))
+            for code, hours in by_code.items()
+        }
 
     def _compliance_rows(self, site_ids: set[int], enterprise_ids: set[int]) -> None:
         self.penalties: dict[int, list[Penalty]] = defaultdict(list)
@@ -380,6 +512,7 @@ class _Chunk:
         for assignment in self.assignments[filing.id]:
             self._photo_evidence(assignment.id, evidence, digest)
             visits.append(self._visit(assignment, site.id, digest))
+        emission_hours = self._emission_inputs(site.id, self.assignments[filing.id], digest)
         penalties = self.penalties.get(enterprise.id, [])
         integrity = self.integrity.get(enterprise.id, [])
         digest.add("penalties", [(p.id, str(p.kind), str(p.decided_on)) for p in penalties])
@@ -411,6 +544,8 @@ class _Chunk:
             pollution_exemptions=city.pollution_exemptions,
             on=self.on,
             late_filing=late,
+            emission_hours=emission_hours,
+            emission_settings=self.settings,
             plant={
                 "enterprise": enterprise.name,
                 "credit_code": enterprise.credit_code,

@@ -29,6 +29,16 @@ store in their own transaction (``refresh``).
               "criteria": {"<item id>": {"op", "value" | "values", "label", "source", ...}},
               "photos_used": ["photo doc id", ...],
               "photos_discarded": [{"ref": "photo doc id", "reasons": ["geo.outside_boundary"]}],
+              # emission-limit claims only (issue 17): the claim against the CEMS hours
+              "emission": {"pollutant": "a21026", "limit": 35.0, "unit": "mg/m³",
+                           "oxygen_ref": 18.0 | null, "oxygen_source": "claim" | "GB …" | null,
+                           "basis": "zs" | "converted" | "measured" | "mixed" | "none",
+                           "verdict": ..., "points": ["MN"], "step": Step,
+                           "visit" | "before": {"start", "end", "expected_hours",
+                               "hours_with_data", "gap_hours", "valid_hours",
+                               "excluded": {"F": 1, "no_oxygen": 2}, "hours_above",
+                               "share_above", "maximum", "maximum_at", "maximum_point",
+                               "mean"}},
           }],
       }],
       "visits": [{
@@ -65,7 +75,7 @@ from server.db import utcnow
 from server.errors import NotFound
 from server.filings.models import Filing
 from server.filings.repository import get_filing
-from server.reconciliation.compute import compute, iso
+from server.reconciliation.compute import compute, emission_checks, iso
 from server.reconciliation.loading import CHUNK, load_inputs
 from server.reconciliation.models import (
     CemsRecord,
@@ -324,6 +334,33 @@ def production_series(session: Session, assignment_id: int) -> dict[str, Any]:
         )
     ]
     return {"window_start": iso(start), "window_end": iso(end), "flow": flow, "power": power}
+
+
+def emission_series(
+    session: Session, filing_id: int, *, on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Each emission-limit claim of a filing checked against its CEMS hours on the visit the
+    grade rests on, with the hourly series on the claim's basis, for the reviewer's chart."""
+    loaded = load_inputs(session, [filing_id], on=on or china_today()).get(filing_id)
+    if loaded is None:
+        return []
+    out = []
+    for case, claim, visit, checked in emission_checks(loaded[0]):
+        out.append(
+            {
+                "case_id": case.case_id,
+                "claim_id": claim.claim_id,
+                "indicator": claim.indicator_code,
+                "claimed_value": claim.claimed_value,
+                "assignment_id": visit.assignment_id,
+                "check": checked.to_json(),
+                "series": [
+                    {"mn": mn, "t": iso(t), "value": value, "excluded": why}
+                    for mn, t, value, why in checked.series
+                ],
+            }
+        )
+    return out
 
 
 def production_for(

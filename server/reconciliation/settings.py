@@ -3,6 +3,9 @@
 Pure. Rule 17: the forms' criteria name settings (``gate_video_retention_months``) whose values
 are the jurisdiction's; each answer judged against one gets a step saying what was found and
 what the jurisdiction asks. S4 §四(三): the exemptions by pollution level, as applied to a grade.
+Issue 17: how emission-limit claims are checked against CEMS hours (the days looked back, the
+share of hours above the limit tolerated, the share of valid hours required) is
+``EmissionSettings``, defined beside its check in ``emission_limits``.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.compliance.emergency import LEVEL_LABELS, SHAOXING_SOURCE
+from server.reconciliation.emission_limits import EmissionSettings
 from server.reconciliation.indicators import IndicatorVerdict
 from server.reconciliation.inputs import FilingInputs
+
+__all__ = ["EmissionSettings", "exemption_step", "new_step", "setting_steps", "settings_of"]
 
 
 def new_step(code: str, zh: str, en: str, **data: Any) -> dict[str, Any]:

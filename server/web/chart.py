@@ -195,3 +195,134 @@ def _power_colours(names: Iterable[str], roles: Mapping[str, str]) -> dict[str, 
         colours[name] = palette[index % len(palette)]
         seen[roles[name]] = index + 1
     return colours
+
+
+# --- emission limits against CEMS hours (issue 17) ---------------------------------------------
+
+EM_WIDTH, EM_HEIGHT, EM_TOP, EM_PLOT, EM_LEFT, EM_RIGHT = 960.0, 200.0, 16.0, 140.0, 64.0, 44.0
+EM_COLOURS = ("#2c5a8c", "#7a4fa0", "#1e7d4f", "#c0661c")
+# Why an hour was left out, in words: HJ 212 data flags and the check's own reasons
+EXCLUSION_WORDS: dict[str, tuple[str, str]] = {
+    "F": ("停运", "stopped"),
+    "M": ("维护", "maintenance"),
+    "S": ("手工输入", "manual setting"),
+    "D": ("故障", "fault"),
+    "C": ("校准", "calibration"),
+    "T": ("超测上限", "over range"),
+    "B": ("通讯异常", "communication error"),
+    "missing": ("无该污染物均值", "no average for the pollutant"),
+    "no_oxygen": ("无有效氧含量，无法折算", "no valid oxygen to convert with"),
+}
+
+
+def exclusion_words(why: str) -> tuple[str, str]:
+    return EXCLUSION_WORDS.get(why, (f"标记 {why}", f"flag {why}"))
+
+
+@dataclass(frozen=True)
+class EmissionChart:
+    """One emission-limit claim's hourly values on its basis, with the limit drawn across."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    limit_y: float | None
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+    lines: list[Line]
+    above: list[tuple[float, float, str]]  # x, y, "MN time value" of hours above the limit
+    excluded: list[tuple[float, str, str]]  # x, zh and en "MN time why" of hours left out
+    visit: tuple[float, float]  # the visit window, shaded
+    check: dict[str, Any]  # the verdict and its numbers (emission_limits.LimitVerdict.to_json)
+    # per period (visit, before): (zh, en, hours) of every reason hours were left out
+    left_out: tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]
+
+
+def emission_chart(entry: Mapping[str, Any]) -> EmissionChart:
+    """The chart of one ``reconciliation.service.emission_series`` entry: the visit window and
+    the days before it, every valid hour per point, the limit, and the hours left out."""
+    check = entry["check"]
+    start, end = _time(check["before"]["start"]), _time(check["visit"]["end"])
+    visit_start = _time(check["visit"]["start"])
+    limit = check.get("limit")
+    values = [row["value"] for row in entry["series"] if row["value"] is not None]
+    y_max = _nice_max(max([*values, (limit or 0.0) * 1.2, 0.0]))
+    inner = EM_WIDTH - EM_LEFT - EM_RIGHT
+    span = max((end - start).total_seconds(), 1.0)
+    bottom = EM_TOP + EM_PLOT
+
+    def x_of(t: dt.datetime) -> float:
+        clipped = min(max(t, start), end)
+        return round(EM_LEFT + (clipped - start).total_seconds() / span * inner, 1)
+
+    def y_of(value: float) -> float:
+        return round(bottom - min(value, y_max) / y_max * EM_PLOT, 1)
+
+    by_point: dict[str, list[tuple[dt.datetime, float]]] = {}
+    above: list[tuple[float, float, str]] = []
+    excluded: list[tuple[float, str, str]] = []
+    for row in entry["series"]:
+        t = _time(row["t"])
+        if row["value"] is None:
+            local = t.astimezone(CHINA).strftime("%m-%d %H:%M")
+            zh, en = exclusion_words(row["excluded"])
+            excluded.append((x_of(t), f"{row['mn']} {local} {zh}", f"{row['mn']} {local} {en}"))
+            continue
+        by_point.setdefault(row["mn"], []).append((t, row["value"]))
+        if limit is not None and row["value"] > limit:
+            local = t.astimezone(CHINA).strftime("%m-%d %H:%M")
+            above.append((x_of(t), y_of(row["value"]), f"{row['mn']} {local} {row['value']:g}"))
+    colours = _colours(by_point, EM_COLOURS)
+    lines = [
+        Line(
+            mn,
+            colours[mn],
+            [" ".join(f"{x_of(t)},{y_of(v)}" for t, v in run) for run in _hourly_runs(rows)],
+        )
+        for mn, rows in sorted(by_point.items())
+    ]
+    days = max(int(span // 86400), 1)
+    step = next((d for d in (1, 2, 5, 7, 10, 15) if days / d <= 8), 30)
+    first = start.astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
+    ticks = []
+    tick = first + dt.timedelta(days=1)
+    while tick <= end:
+        ticks.append((x_of(tick), tick.strftime("%m-%d")))
+        tick += dt.timedelta(days=step)
+    return EmissionChart(
+        EM_WIDTH,
+        EM_HEIGHT,
+        EM_LEFT,
+        EM_WIDTH - EM_RIGHT,
+        EM_TOP,
+        bottom,
+        y_of(limit) if limit is not None else None,
+        [(y_of(y_max * i / 4), _amount(y_max * i / 4)) for i in range(5)],
+        ticks,
+        lines,
+        above,
+        excluded,
+        (x_of(visit_start), x_of(end)),
+        dict(check),
+        (_left_out(check["visit"]), _left_out(check["before"])),
+    )
+
+
+def _left_out(period: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    return [(*exclusion_words(why), n) for why, n in sorted(period["excluded"].items())]
+
+
+def _hourly_runs(
+    points: Sequence[tuple[dt.datetime, float]],
+) -> list[list[tuple[dt.datetime, float]]]:
+    """Unbroken runs of hourly values: a line breaks where an hour is missing or left out."""
+    runs: list[list[tuple[dt.datetime, float]]] = []
+    for point in points:
+        if runs and point[0] - runs[-1][-1][0] <= dt.timedelta(hours=1):
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+    return runs

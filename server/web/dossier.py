@@ -30,12 +30,12 @@ from server.filings.models import Filing
 from server.filings.repository import get_filing
 from server.inspections.models import Inspection
 from server.reconciliation.models import ReconciliationResult
-from server.reconciliation.service import current_result, production_series
+from server.reconciliation.service import current_result, emission_series, production_series
 from server.review.decisions import decisions_for
 from server.review.models import ReviewDecision, ReviewTransition
 from server.review.service import ReviewState, review_state
 from server.syncstate.models import IngestedRevision
-from server.web.chart import Chart, production_chart
+from server.web.chart import Chart, EmissionChart, emission_chart, production_chart
 from server.web.sitemap import PhotoPlace, SiteMap, site_map
 
 # Events at the same moment: the document received before what the tablet was told about it.
@@ -86,6 +86,8 @@ class Dossier:
     decisions: list[ReviewDecision]
     users: dict[int, User]
     photo_ids: dict[str, int]  # photo document id -> row id, for the result's references
+    # emission-limit claims against the CEMS hours (issue 17), one chart each
+    emissions: list[EmissionChart] = field(default_factory=list)
 
     @property
     def main_case(self) -> Any:
@@ -165,7 +167,21 @@ def build_dossier(session: Session, actor: Actor, filing_id: int) -> Dossier:
         decisions=decisions,
         users=users,
         photo_ids={p.doc_id: p.id for p in photos},
+        emissions=_emissions(session, filing.id, result),
     )
+
+
+def _emissions(
+    session: Session, filing_id: int, result: ReconciliationResult | None
+) -> list[EmissionChart]:
+    """The charts of the emission-limit claims the result checked against CEMS data (their
+    hourly series is read again only when the result has such a claim)."""
+    checked = result is not None and any(
+        "emission" in indicator
+        for case in result.result.get("cases", [])
+        for indicator in case.get("indicators", [])
+    )
+    return [emission_chart(e) for e in emission_series(session, filing_id)] if checked else []
 
 
 def _inspections(session: Session, assignment_ids: list[int]) -> list[Inspection]:
