@@ -24,13 +24,19 @@ COMMON_ITEMS: tuple[CommonItem, ...] = (
     CommonItem("eia", "环评批复文件", "approval of the environmental impact assessment"),
     CommonItem("acceptance", "竣工环保验收文件", "environmental acceptance of completion"),
     CommonItem(
-        "monitoring", "近一年有资质单位出具的监测报告", "a certified monitoring report of the last year"
+        "monitoring",
+        "近一年有资质单位出具的监测报告",
+        "a certified monitoring report of the last year",
     ),
-    CommonItem("cems", "在线监测设备联网及验收材料", "online monitoring (CEMS) connection and acceptance"),
+    CommonItem(
+        "cems", "在线监测设备联网及验收材料", "online monitoring (CEMS) connection and acceptance"
+    ),
     CommonItem("ledger", "环保设施运行台账", "operating ledger of the treatment facilities"),
     CommonItem("transport", "运输车辆清单及门禁系统记录", "vehicle list and gate system records"),
     CommonItem("metering", "分表计电监控数据", "separate electricity metering data"),
-    CommonItem("photos", "治理设施及厂区现场照片", "photos of the treatment facilities and the yard"),
+    CommonItem(
+        "photos", "治理设施及厂区现场照片", "photos of the treatment facilities and the yard"
+    ),
     CommonItem("self_check", "企业绩效分级自评报告", "the plant's self-assessment report"),
     CommonItem("commitment", "加盖公章的承诺书", "the signed and stamped commitment letter"),
 )

@@ -123,7 +123,11 @@ def team_board(
         if kept is None or assignment.status.value in ("planned", "published"):
             current[assignment.filing_id] = assignment
     report: ProposalReport = propose_for_draw(
-        session, actor=actor, draw_id=draw.id, window_start=window[0], window_end=window[1],
+        session,
+        actor=actor,
+        draw_id=draw.id,
+        window_start=window[0],
+        window_end=window[1],
         dry_run=True,
     )
     proposed = {team.filing_id: team.members for team in report.teams}

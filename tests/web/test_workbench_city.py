@@ -20,7 +20,6 @@ from server.filings.models import Filing
 from server.review.models import ReviewBatch
 from server.sampling.models import Draw
 from tests.factories import OTHER_COUNTY
-from tests.review_factories import make_city_filing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.sql
 
@@ -36,7 +35,9 @@ class City:
 
 @pytest.fixture
 def city(make_city_filing, make_inspector, session, admin_actor) -> City:
-    filings = [make_city_filing("B") for _ in range(3)] + [make_city_filing("A", county=OTHER_COUNTY)]
+    filings = [make_city_filing("B") for _ in range(3)] + [
+        make_city_filing("A", county=OTHER_COUNTY)
+    ]
     inspectors = [make_inspector(display_name=f"核查员{n}") for n in "甲乙丙"]
     blacklisted = make_inspector(display_name="黑名单专家")
     blacklisted.blacklisted = True
@@ -55,7 +56,12 @@ def city(make_city_filing, make_inspector, session, admin_actor) -> City:
 def new_batch(pages, session) -> ReviewBatch:
     response = pages.post(
         "/review/city/batches",
-        {"name": "第一批：铸造", "year": "2026", "deadline": "2026-08-10", "industries": ["foundry"]},
+        {
+            "name": "第一批：铸造",
+            "year": "2026",
+            "deadline": "2026-08-10",
+            "industries": ["foundry"],
+        },
     )
     assert response.status_code == 303, response.text
     return session.scalars(select(ReviewBatch).where(ReviewBatch.name == "第一批：铸造")).one()
@@ -118,7 +124,8 @@ def test_a_batch_is_drawn_verified_published_and_staffed(pages, make_user, city,
     other = next(a for a in made if a is not a_plant)
     team = [str(city.inspectors[2].id), str(city.inspectors[0].id)]
     response = pages.post(
-        f"/review/city/assignments/{other.id}/team", {"members": team, "version": str(other.version)}
+        f"/review/city/assignments/{other.id}/team",
+        {"members": team, "version": str(other.version)},
     )
     assert response.status_code == 303
     session.refresh(other)
@@ -143,8 +150,13 @@ def test_a_second_draw_is_refused_and_a_supplementary_one_takes_the_late_filings
     nothing = pages.post(f"/review/city/batches/{batch.id}/draws", {"supplementary": "1"})
     assert nothing.status_code == 409 and "暂无可抽查的申报" in nothing.text
     late = make_city_filing("A")
-    assert pages.post(f"/review/city/batches/{batch.id}/draws", {"supplementary": "1"}).status_code == 303
-    second = session.scalars(select(Draw).where(Draw.batch_id == batch.id, Draw.sequence == 2)).one()
+    assert (
+        pages.post(f"/review/city/batches/{batch.id}/draws", {"supplementary": "1"}).status_code
+        == 303
+    )
+    second = session.scalars(
+        select(Draw).where(Draw.batch_id == batch.id, Draw.sequence == 2)
+    ).one()
     assert second.kind == "supplementary" and second.eligible_count == 1
     assert f'data-filing="{late.id}"' in pages.get(f"/review/city/draws/{second.id}").text
 
@@ -165,8 +177,12 @@ def test_the_deadlines_board_by_stage(pages, make_user, make_filing, move):
     city_late = move(make_filing(), "start_county_review", "forward", on=dt.date(2026, 7, 2))
     pages.sign_in(make_user(Role.city_reviewer))
     page = pages.get("/review/deadlines").text
-    county_part = page[page.index('data-board="overdue-county"') : page.index('data-board="overdue-city"')]
-    city_part = page[page.index('data-board="overdue-city"') : page.index('data-board="upcoming-county"')]
+    county_part = page[
+        page.index('data-board="overdue-county"') : page.index('data-board="overdue-city"')
+    ]
+    city_part = page[
+        page.index('data-board="overdue-city"') : page.index('data-board="upcoming-county"')
+    ]
     assert f'data-filing="{county_late.id}"' in county_part
     assert f'data-filing="{city_late.id}"' in city_part
     assert "县区初审（7日）" in page and "市级复审（15日）" in page
@@ -186,7 +202,9 @@ def test_a_county_reviewer_may_not_coordinate(pages, make_user, make_batch, sess
     )
     assert response.status_code == 403
     assert session.scalars(select(Draw)).first() is None
-    assert session.scalars(select(ReviewBatch).where(ReviewBatch.name == "县里的批次")).first() is None
+    assert (
+        session.scalars(select(ReviewBatch).where(ReviewBatch.name == "县里的批次")).first() is None
+    )
 
 
 def test_a_draw_without_its_csrf_token_is_refused(pages, make_user, make_batch, city, session):

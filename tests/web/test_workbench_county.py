@@ -43,7 +43,9 @@ def step(pages, filing_id, action, **fields):
     return pages.post(f"/review/county/filings/{filing_id}/steps", data)
 
 
-def test_return_with_the_list_then_supplement_then_forward(pages, county_reviewer, make_filing, session):
+def test_return_with_the_list_then_supplement_then_forward(
+    pages, county_reviewer, make_filing, session
+):
     filing = make_filing(cases=[foundry_case("C")])
     pages.sign_in(county_reviewer)
     queue = pages.get("/review/county").text
@@ -62,7 +64,11 @@ def test_return_with_the_list_then_supplement_then_forward(pages, county_reviewe
     session.refresh(filing)
     assert filing.status is FilingStatus.returned
     told = steps_of(session, filing.id)[-1].missing_items
-    assert told == ["排污许可证正副本复印件", "近一年有资质单位出具的监测报告", "2号熔炼线除尘设施照片"]
+    assert told == [
+        "排污许可证正副本复印件",
+        "近一年有资质单位出具的监测报告",
+        "2号熔炼线除尘设施照片",
+    ]
     page = pages.get(f"/review/county/filings/{filing.id}").text
     assert "已退回企业补正" in page and "2号熔炼线除尘设施照片" in page
     assert "等待企业补正" in pages.get("/review/county").text  # the clock stops while returned
@@ -81,7 +87,9 @@ def test_return_with_the_list_then_supplement_then_forward(pages, county_reviewe
     assert "forwarded to the city" in english and "Steps so far" in english
 
 
-def test_a_return_without_any_item_is_refused_in_words(pages, county_reviewer, make_filing, move, session):
+def test_a_return_without_any_item_is_refused_in_words(
+    pages, county_reviewer, make_filing, move, session
+):
     filing = move(make_filing(cases=[foundry_case("C")]), "start_county_review")
     pages.sign_in(county_reviewer)
     response = step(pages, filing.id, "return_for_supplement", other="   ")
@@ -92,7 +100,9 @@ def test_a_return_without_any_item_is_refused_in_words(pages, county_reviewer, m
     assert [s.action for s in steps_of(session, filing.id)] == ["start_county_review"]
 
 
-def test_a_later_return_may_not_bring_up_new_items(pages, county_reviewer, make_filing, move, session):
+def test_a_later_return_may_not_bring_up_new_items(
+    pages, county_reviewer, make_filing, move, session
+):
     filing = move(make_filing(cases=[foundry_case("C")]), "start_county_review")
     pages.sign_in(county_reviewer)
     assert step(pages, filing.id, "return_for_supplement", common=["permit"]).status_code == 303
@@ -133,7 +143,9 @@ def test_the_county_checks_an_a_claim_on_site_before_forwarding(
     assert filing.status is FilingStatus.forwarded
 
 
-def test_a_team_of_one_is_refused_at_the_form(pages, county_reviewer, make_filing, make_inspector, move):
+def test_a_team_of_one_is_refused_at_the_form(
+    pages, county_reviewer, make_filing, make_inspector, move
+):
     filing = move(make_filing(cases=[foundry_case("A")]), "start_county_review")
     only = make_inspector()
     pages.sign_in(county_reviewer)
@@ -147,7 +159,9 @@ def test_a_team_of_one_is_refused_at_the_form(pages, county_reviewer, make_filin
 # ---- attacks ---------------------------------------------------------------------------------
 
 
-def test_another_countys_filing_is_not_found(pages, county_reviewer, make_filing, make_enterprise, make_site, session):
+def test_another_countys_filing_is_not_found(
+    pages, county_reviewer, make_filing, make_enterprise, make_site, session
+):
     theirs = make_filing(site=make_site(enterprise=make_enterprise(county=OTHER_COUNTY)))
     pages.sign_in(county_reviewer)
     assert pages.get(f"/review/county/filings/{theirs.id}").status_code == 404
@@ -161,7 +175,9 @@ def test_another_countys_filing_is_not_found(pages, county_reviewer, make_filing
     assert theirs.status is FilingStatus.received and steps_of(session, theirs.id) == []
 
 
-def test_a_post_without_its_csrf_token_changes_nothing(pages, county_reviewer, make_filing, session):
+def test_a_post_without_its_csrf_token_changes_nothing(
+    pages, county_reviewer, make_filing, session
+):
     filing = make_filing()
     pages.sign_in(county_reviewer)
     response = pages.client.post(
@@ -173,7 +189,9 @@ def test_a_post_without_its_csrf_token_changes_nothing(pages, county_reviewer, m
     assert filing.status is FilingStatus.received
 
 
-def test_the_same_form_sent_twice_takes_one_step(pages, county_reviewer, make_filing, move, session):
+def test_the_same_form_sent_twice_takes_one_step(
+    pages, county_reviewer, make_filing, move, session
+):
     filing = move(make_filing(cases=[foundry_case("C")]), "start_county_review")
     pages.sign_in(county_reviewer)
     page = pages.get(f"/review/county/filings/{filing.id}").text

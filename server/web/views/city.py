@@ -34,7 +34,14 @@ from server.web import city_desk
 from server.web.blueprint import page
 from server.web.i18n import t
 from server.web.queue import industry_name
-from server.web.views.workbench import check_version, china_day, int_list, refusal, refused, text
+from server.web.views.workbench import (
+    check_version,
+    china_day,
+    int_list,
+    refusal,
+    rolled_back,
+    text,
+)
 
 BOARD_SIZE = 200
 
@@ -70,7 +77,9 @@ def render_batches(
     session, actor = db_session(), current_actor()
     rows, _ = batches.list_batches(session, actor, city=_city(), offset=0, limit=500)
     summaries = [batches.batch_summary(session, actor, b.id) for b in rows]
-    drawn = {b.id: draws.list_draws(session, actor, batch_id=b.id, offset=0, limit=50)[0] for b in rows}
+    drawn = {
+        b.id: draws.list_draws(session, actor, batch_id=b.id, offset=0, limit=50)[0] for b in rows
+    }
     html = render_template(
         "review/city_batches.html",
         summaries=summaries,
@@ -88,29 +97,32 @@ def render_batches(
 def city_batch_create() -> Response | tuple[str, int]:
     """Open a batch of industries for the year with its report date."""
     _coordinator()
-    form = {
-        "name": text("name"),
+    name, industries = text("name"), request.form.getlist("industries")
+    form: dict[str, Any] = {
+        "name": name,
         "year": text("year"),
         "deadline": text("deadline"),
-        "industries": request.form.getlist("industries"),
+        "industries": industries,
     }
     try:
         try:
-            year = int(form["year"])
-            deadline = dt.date.fromisoformat(form["deadline"])
+            year = int(text("year"))
+            deadline = dt.date.fromisoformat(text("deadline"))
         except ValueError:
-            raise ValidationFailed("year or deadline", errors={"deadline": [t("wb.err.day")]}) from None
+            raise ValidationFailed(
+                "year or deadline", errors={"deadline": [t("wb.err.day")]}
+            ) from None
         batch = batches.create_batch(
             db_session(),
             actor=current_actor(),
-            name=form["name"],
+            name=name,
             city=_city(),
             year=year,
-            industries=form["industries"],
+            industries=industries,
             deadline=deadline,
         )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_batches(error=refusal(error), form=form, status=error.status)
     flash(t("city.batch_created_ok"))
     return redirect(url_for("web.city_batch", batch_id=batch.id), 303)  # type: ignore[return-value]
@@ -155,7 +167,7 @@ def city_draw_create(batch_id: int) -> Response | tuple[str, int]:
             supplementary=request.form.get("supplementary") == "1",
         )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_batch(batch_id, error=refusal(error), status=error.status)
     flash(t("city.drawn_ok"))
     return redirect(url_for("web.city_draw", draw_id=made.id), 303)  # type: ignore[return-value]
@@ -209,7 +221,7 @@ def city_draw_publish(draw_id: int) -> Response | tuple[str, int]:
             session, actor=actor, draw_id=draw_id, disclose_after=china_day("disclose_after")
         )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_draw(draw_id, error=refusal(error), status=error.status)
     flash(t("city.published_ok"))
     return redirect(url_for("web.city_draw", draw_id=draw_id), 303)  # type: ignore[return-value]
@@ -270,7 +282,7 @@ def city_teams_plan(draw_id: int) -> Response | tuple[str, int]:
             session, actor=actor, draw_id=draw_id, window_start=window[0], window_end=window[1]
         )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_teams(draw_id, error=refusal(error), status=error.status)
     flash(t("city.teams_planned_ok", count=len(report.created)))
     return redirect(url_for("web.city_teams", draw_id=draw_id), 303)  # type: ignore[return-value]
@@ -296,7 +308,7 @@ def city_team_edit(assignment_id: int) -> Response | tuple[str, int]:
             changes={"members": members, **({"lead_id": members[0]} if members else {})},
         )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_teams(draw_id, error=refusal(error), status=error.status)
     flash(t("city.team_changed_ok"))
     return redirect(url_for("web.city_teams", draw_id=draw_id), 303)  # type: ignore[return-value]
@@ -314,10 +326,13 @@ def city_teams_publish(draw_id: int) -> Response | tuple[str, int]:
             raise ValidationFailed("nothing planned", errors={"teams": [t("city.nothing_planned")]})
         for assignment in planned:
             assignment_service.update_assignment(
-                session, actor=actor, assignment=assignment, changes={"status": AssignmentStatus.published}
+                session,
+                actor=actor,
+                assignment=assignment,
+                changes={"status": AssignmentStatus.published},
             )
     except DomainError as error:
-        refused(error)
+        rolled_back()
         message = t("city.nothing_planned") if not planned else refusal(error)
         return render_teams(draw_id, error=message, status=error.status)
     flash(t("city.teams_published_ok", count=len(planned)))

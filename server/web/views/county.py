@@ -28,11 +28,11 @@ from server.web.blueprint import page
 from server.web.i18n import t
 from server.web.queue import industry_name
 from server.web.views.workbench import (
-    china_day,
     check_version,
+    china_day,
     int_list,
     refusal,
-    refused,
+    rolled_back,
     text,
 )
 
@@ -63,7 +63,11 @@ def county_filing(filing_id: int) -> tuple[str, int]:
 
 
 def render_filing(
-    filing_id: int, *, error: str | None = None, form: dict[str, Any] | None = None, status: int = 200
+    filing_id: int,
+    *,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
     """The filing's completeness check and the county's steps; a refusal shown at its form."""
     actor = current_actor()
@@ -103,11 +107,17 @@ def county_step(filing_id: int) -> Response | tuple[str, int]:
         try:
             action = Action(form["action"])
         except ValueError:
-            raise ValidationFailed("unknown step", errors={"action": [form["action"][:40]]}) from None
+            raise ValidationFailed(
+                "unknown step", errors={"action": [form["action"][:40]]}
+            ) from None
         if action not in _STEPS:
             raise ValidationFailed("not a county step", errors={"action": [action.value]})
         check_version(filing.version)
-        missing = items_from(form["common"], form["other"]) if action is Action.return_for_supplement else None
+        missing = (
+            items_from(form["common"], form["other"])
+            if action is Action.return_for_supplement
+            else None
+        )
         supplied = (
             [line.strip() for line in form["supplied"].splitlines() if line.strip()]
             if action is Action.supplement
@@ -124,7 +134,7 @@ def county_step(filing_id: int) -> Response | tuple[str, int]:
     except NotFound:
         raise
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_filing(filing_id, error=refusal(error), form=form, status=error.status)
     flash(t(_STEPS[action]))
     return redirect(url_for("web.county_filing", filing_id=filing_id), 303)  # type: ignore[return-value]
@@ -148,7 +158,7 @@ def county_check(filing_id: int) -> Response | tuple[str, int]:
     except NotFound:
         raise
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_filing(filing_id, error=refusal(error), form=form, status=error.status)
     flash(t("county.check_planned_ok"))
     return redirect(url_for("web.county_filing", filing_id=filing_id, _anchor="check"), 303)  # type: ignore[return-value]
@@ -171,7 +181,7 @@ def county_check_status(assignment_id: int) -> Response | tuple[str, int]:
     except NotFound:
         raise
     except DomainError as error:
-        refused(error)
+        rolled_back()
         return render_filing(assignment.filing_id, error=refusal(error), status=error.status)
     flash(t("county.check_status_ok"))
     return redirect(  # type: ignore[return-value]

@@ -55,7 +55,7 @@ def refusal(error: DomainError) -> str:
     return sentence
 
 
-def refused(error: DomainError) -> None:
+def rolled_back() -> None:
     """Forget what the refused step did before rendering the page again."""
     db_session().rollback()
 
