@@ -435,6 +435,7 @@ MESSAGES.update(
         "county.indicator": ("指标", "Indicator"),
         "county.claimed": ("申报内容", "Claimed"),
         "county.documents": ("证明材料", "Supporting documents"),
+        "county.unnamed_indicator": ("（指标名称未收录）", "(indicator without a name)"),
         "county.no_document": ("未附证明材料", "no document attached"),
         "county.documents_missing": (
             "共 {total} 项申报指标，其中 {count} 项未附证明材料。",

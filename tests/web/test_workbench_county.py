@@ -12,9 +12,18 @@ from sqlalchemy import select
 
 from server.accounts.models import Role
 from server.assignments.models import Assignment, AssignmentStatus
-from server.filings.models import FilingStatus
+from server.filings.models import Filing, FilingStatus, IndustryCase
+from server.registry.models import Enterprise, Site
 from server.review.models import ReviewTransition
 from tests.factories import OTHER_COUNTY, foundry_case
+from tests.web.workbench_live import (
+    CHROMIUM,
+    chromium,
+    live_site,
+    no_raw_codes,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.sql
 
@@ -215,3 +224,94 @@ def test_a_city_reviewer_may_not_take_a_county_step(pages, make_user, make_filin
     assert response.status_code == 403
     session.refresh(filing)
     assert filing.status is FilingStatus.received
+
+
+# ---- in the browser --------------------------------------------------------------------------
+
+
+def _a_plain_filing(session) -> int:
+    """A received filing of 驿城区 whose claim the county does not check on site (C or D)."""
+    query = (
+        select(Filing.id)
+        .join(Filing.site)
+        .join(Site.enterprise)
+        .join(IndustryCase, IndustryCase.filing_id == Filing.id)
+        .where(
+            Enterprise.county == "驿城区",
+            Filing.status == FilingStatus.received,
+            IndustryCase.is_main,
+            IndustryCase.claimed_grade.in_(["C", "D"]),
+        )
+        .order_by(Filing.id)
+    )
+    return session.scalars(query).first()
+
+
+@pytest.fixture(scope="module")
+def county_site(tmp_path_factory):
+    with live_site(tmp_path_factory.mktemp("county-live"), _a_plain_filing) as site:
+        yield site
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH")
+def test_in_the_browser_the_county_returns_receives_the_supplement_and_forwards(county_site):
+    filing_id = county_site.prepared
+    assert filing_id is not None, "the demo city has a plain filing in 驿城区"
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, county_site, "county-yicheng")
+        page.click("nav.topnav a:has-text('县区初审')")
+        page.wait_for_url("**/review/county")
+        assert page.locator("section[data-stage=received] tr[data-filing]").count() >= 1
+        no_raw_codes(page)
+        page.click(f"tr[data-filing='{filing_id}'] a")
+        page.wait_for_url(f"**/review/county/filings/{filing_id}")
+        assert page.get_by_test_id("filing-state").inner_text() == "已收到"
+        no_raw_codes(page)
+
+        page.get_by_test_id("start-form").locator("button").click()
+        page.wait_for_url(f"**/review/county/filings/{filing_id}")
+        assert "已开始初审" in page.locator("p.notice").inner_text()
+
+        form = page.get_by_test_id("return-form")
+        form.locator("input[name=common][value=permit]").check()
+        form.locator("input[name=common][value=ledger]").check()
+        form.locator("textarea[name=other]").fill("1号生产线除尘设施现场照片\n危险废物转移联单")
+        form.locator("button").click()
+        page.wait_for_url(f"**/review/county/filings/{filing_id}")
+        told = page.get_by_test_id("missing-items").locator("li").all_inner_texts()
+        assert told == [
+            "排污许可证正副本复印件",
+            "环保设施运行台账",
+            "1号生产线除尘设施现场照片",
+            "危险废物转移联单",
+        ]
+        assert page.get_by_test_id("filing-state").inner_text() == "退回补正"
+        no_raw_codes(page)
+
+        supplement = page.get_by_test_id("supplement-form")
+        supplement.locator("textarea[name=supplied]").fill(
+            "排污许可证正副本复印件\n环保设施运行台账"
+        )
+        supplement.locator("button").click()
+        page.wait_for_url(f"**/review/county/filings/{filing_id}")
+        assert "7日审查期限重新开始" in page.locator("p.notice").inner_text()
+        assert page.get_by_test_id("filing-state").inner_text() == "县区初审中"
+
+        page.get_by_test_id("forward-form").locator("button").click()
+        page.wait_for_url(f"**/review/county/filings/{filing_id}")
+        assert page.get_by_test_id("filing-state").inner_text() == "已报送市级"
+        history = page.get_by_test_id("history").inner_text()
+        assert "危险废物转移联单" in history and "报送市级" in history
+        no_raw_codes(page)
+        screenshot(page, "county-filing.png")
+        page.goto(f"{county_site.base_url}/review/county/filings/{filing_id}?lang=en")
+        assert page.get_by_test_id("filing-state").inner_text() == "forwarded to the city"
+        no_raw_codes(page)
+        context.close()
+    with county_site.session() as session:
+        filing = session.get(Filing, filing_id)
+        assert filing is not None and filing.status is FilingStatus.forwarded
+        actions = [s.action for s in steps_of(session, filing_id)]
+        assert actions == ["start_county_review", "return_for_supplement", "supplement", "forward"]
