@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from server.accounts.actor import Actor
 from server.accounts.models import User
 from server.assignments import repository as assignments
-from server.assignments.models import Assignment, AssignmentMember
+from server.assignments.models import ACTIVE_STATUSES, Assignment, AssignmentMember
 from server.assignments.proposals import ProposalReport, propose_for_draw
 from server.assignments.teams import MIN_TEAM_SIZE
 from server.filings.models import Filing
@@ -73,6 +73,7 @@ class TeamRow:
     entry: DrawEntry
     filing: Filing
     assignment: Assignment | None = None
+    other: Assignment | None = None  # an open check made otherwise (not by this draw)
     proposed: tuple[int, ...] = ()
     unstaffed: bool = False
     eligible: int = 0
@@ -94,7 +95,9 @@ class TeamBoard:
 
     @property
     def to_propose(self) -> int:
-        return sum(1 for r in self.rows if r.assignment is None and not r.unstaffed)
+        return sum(
+            1 for r in self.rows if r.assignment is None and r.other is None and not r.unstaffed
+        )
 
     @property
     def team_size(self) -> int:
@@ -122,6 +125,18 @@ def team_board(
         kept = current.get(assignment.filing_id)
         if kept is None or assignment.status.value in ("planned", "published"):
             current[assignment.filing_id] = assignment
+    elsewhere = {
+        a.filing_id: a
+        for a in session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.filing_id.in_(ids),
+                Assignment.status.in_(sorted(ACTIVE_STATUSES)),
+                (Assignment.draw_id.is_(None)) | (Assignment.draw_id != draw.id),
+            )
+            .options(selectinload(Assignment.members))
+        )
+    }
     report: ProposalReport = propose_for_draw(
         session,
         actor=actor,
@@ -150,13 +165,14 @@ def team_board(
                 entry=entry,
                 filing=filing,
                 assignment=current.get(filing.id),
+                other=elsewhere.get(filing.id),
                 proposed=proposed.get(filing.id, ()),
                 unstaffed=filing.id in unstaffed,
                 eligible=eligible,
                 conflicted=conflicted,
             )
         )
-    member_ids = {m.user_id for a in current.values() for m in a.members}
+    member_ids = {m.user_id for a in [*current.values(), *elsewhere.values()] for m in a.members}
     names = {u.id: u.display_name for u in inspectors}
     names.update(_names(session, member_ids - set(names)))
     return TeamBoard(draw, rows, inspectors, blacklisted, names, window)

@@ -561,7 +561,7 @@ MESSAGES.update(
         "city.draw_supplementary": ("补充抽查", "Supplementary draw"),
         "city.drawn_ok": ("抽查已完成，请核验后公布。", "Drawn; verify it, then publish."),
         "city.draw_title": ("{name} · 抽查结果", "{name} · the draw"),
-        "city.published_at": ("{at} 公布", "published {at}"),
+        "city.published_at": ("{at} 已公布", "published {at}"),
         "city.disclose_after": ("{at} 起可告知企业", "plants may be told from {at}"),
         "city.record": ("抽查记录", "Record of the draw"),
         "city.drawn": ("抽取时间", "Drawn"),
@@ -636,6 +636,10 @@ MESSAGES.update(
         "city.unstaffed": (
             "可派核查员只有 {eligible} 名，不足组成 {size} 人核查组",
             "only {eligible} inspector(s) may go, too few for a team of {size}",
+        ),
+        "city.other_assignment": (
+            "已有核查任务（另行安排，{status}）",
+            "already has a check planned otherwise ({status})",
         ),
         "city.proposed": ("推荐：", "Proposed:"),
         "city.conflict_reason": (

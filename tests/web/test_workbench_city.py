@@ -12,14 +12,25 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from server.accounts.actor import Actor
 from server.accounts.models import Role, User
 from server.assignments.models import Assignment, AssignmentStatus
 from server.compliance.models import ConflictKind
 from server.compliance.service import declare_conflict
-from server.filings.models import Filing
+from server.filings.models import Filing, IndustryCase
 from server.review.models import ReviewBatch
+from server.review.service import transition
+from server.review.workflow import Action
 from server.sampling.models import Draw
 from tests.factories import OTHER_COUNTY
+from tests.web.workbench_live import (
+    CHROMIUM,
+    chromium,
+    live_site,
+    no_raw_codes,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.sql
 
@@ -213,3 +224,97 @@ def test_a_draw_without_its_csrf_token_is_refused(pages, make_user, make_batch, 
     response = pages.client.post(f"/review/city/batches/{batch.id}/draws", data={})
     assert response.status_code == 400 and "CSRF" in response.text
     assert session.scalars(select(Draw)).first() is None
+
+
+# ---- in the browser --------------------------------------------------------------------------
+
+INDUSTRIES = ("packaging_printing", "industrial_coating")
+
+
+def _forwarded_industries(session) -> int:
+    """Forward every demo filing of the two industries (as the admin); their year."""
+    admin = Actor.of(session.scalars(select(User).where(User.username == "admin")).one())
+    query = (
+        select(Filing)
+        .join(IndustryCase, IndustryCase.filing_id == Filing.id)
+        .where(IndustryCase.is_main, IndustryCase.industry_code.in_(INDUSTRIES))
+        .order_by(Filing.id)
+    )
+    filings = list(session.scalars(query))
+    for filing in filings:
+        for action in (Action.start_county_review, Action.forward):
+            transition(session, actor=admin, filing=filing, action=action)
+    return filings[0].year
+
+
+@pytest.fixture(scope="module")
+def city_site(tmp_path_factory):
+    with live_site(tmp_path_factory.mktemp("city-live"), _forwarded_industries) as site:
+        yield site
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH")
+def test_in_the_browser_the_city_draws_verifies_publishes_and_sends_the_teams(city_site):
+    year = city_site.prepared
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, city_site, "city1")
+        page.click("nav.topnav a:has-text('批次与抽查')")
+        page.wait_for_url("**/review/city/batches")
+        form = page.get_by_test_id("batch-form")
+        form.locator("input[name=name]").fill("第二批：包装印刷、工业涂装")
+        form.locator("input[name=year]").fill(str(year))
+        form.locator("input[name=deadline]").fill(f"{year}-09-30")
+        for code in INDUSTRIES:
+            form.locator(f"input[name=industries][value={code}]").check()
+        form.locator("button").click()
+        page.wait_for_url("**/review/city/batches/*")
+        assert "批次已建立" in page.locator("p.notice").inner_text()
+        assert "已报送市级" in page.get_by_test_id("status-counts").inner_text()
+        no_raw_codes(page)
+
+        page.get_by_test_id("draw-form").locator("button").click()
+        page.wait_for_url("**/review/city/draws/*")
+        assert page.get_by_test_id("draw-state").inner_text() == "尚未公布"
+        seed = page.get_by_test_id("seed").inner_text()
+        assert re.fullmatch(r"[0-9a-f]{64}", seed)
+        assert page.get_by_test_id("strata").locator("tbody tr").count() >= 2
+        no_raw_codes(page)
+        page.get_by_test_id("verify").click()
+        page.wait_for_url("**verify=1**")
+        assert "核验一致" in page.get_by_test_id("verification").inner_text()
+
+        page.get_by_test_id("publish-form").locator("button").click()
+        page.wait_for_url("**/review/city/draws/*")
+        assert "已公布" in page.get_by_test_id("draw-state").inner_text()
+        screenshot(page, "city-draw.png")
+
+        page.get_by_test_id("teams-link").click()
+        page.wait_for_url("**/teams")
+        assert "不参与任何核查" in page.get_by_test_id("blacklisted").inner_text()
+        drawn = page.get_by_test_id("teams").locator("tbody tr[data-filing]").count()
+        elsewhere = page.get_by_test_id("other-assignment").count()  # the demo's own A checks
+        proposed = page.get_by_test_id("proposed").count()
+        assert drawn >= 1 and proposed >= 1 and proposed + elsewhere == drawn
+        no_raw_codes(page)
+        page.get_by_test_id("plan-form").locator("button").click()
+        page.wait_for_url("**/teams")
+        assert page.get_by_test_id("assignment-status").count() == proposed
+        page.get_by_test_id("publish-teams-form").locator("button").click()
+        page.wait_for_url("**/teams")
+        statuses = page.get_by_test_id("assignment-status").all_inner_texts()
+        assert statuses == ["已下发到核查员平板"] * proposed
+        no_raw_codes(page)
+        screenshot(page, "city-teams.png")
+
+        page.click("nav.topnav a:has-text('期限看板')")
+        page.wait_for_url("**/review/deadlines")
+        no_raw_codes(page)
+        context.close()
+    with city_site.session() as session:
+        draw = session.scalars(select(Draw)).one()
+        assert draw.published_at is not None
+        made = list(session.scalars(select(Assignment).where(Assignment.draw_id == draw.id)))
+        assert len(made) == proposed
+        assert {a.status for a in made} == {AssignmentStatus.published}
