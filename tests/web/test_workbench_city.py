@@ -218,6 +218,15 @@ def test_a_county_reviewer_may_not_coordinate(pages, make_user, make_batch, sess
     )
 
 
+def test_another_citys_batch_is_not_found(pages, make_user, make_batch, session):
+    theirs = make_batch(city="信阳市")
+    pages.sign_in(make_user(Role.city_reviewer))
+    assert pages.get(f"/review/city/batches/{theirs.id}").status_code == 404
+    assert pages.post(f"/review/city/batches/{theirs.id}/draws").status_code == 404
+    assert f'data-batch="{theirs.id}"' not in pages.get("/review/city/batches").text
+    assert session.scalars(select(Draw)).first() is None
+
+
 def test_a_draw_without_its_csrf_token_is_refused(pages, make_user, make_batch, city, session):
     batch = make_batch()
     pages.sign_in(make_user(Role.city_reviewer))
