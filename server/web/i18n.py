@@ -276,6 +276,400 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
 }
 
+# county and city workbench
+MESSAGES.update(
+    {
+        "nav.county": ("县区初审", "County pre-review"),
+        "nav.batches": ("批次与抽查", "Batches and draws"),
+        "nav.deadlines": ("期限看板", "Deadlines"),
+        "wb.nav": ("工作台", "Workbench"),
+        "wb.not_done": ("未能办理：", "Not done:"),
+        "wb.filing_no": ("申报编号", "Filing no."),
+        "wb.filing_label": ("申报编号 {id}", "filing no. {id}"),
+        "wb.due_on": ("最后期限 {day}", "due {day}"),
+        "wb.stage.county": ("县区初审（7日）", "county review (7 days)"),
+        "wb.stage.city": ("市级复审（15日）", "city review (15 days)"),
+        "wb.lead": ("组长", "lead"),
+        "wb.blacklisted": ("已列入黑名单，不得参与核查", "blacklisted, may not review"),
+        "wb.conflicted": ("已申报利益冲突", "declared a conflict of interest"),
+        "wb.window_start": ("核查开始日", "First day of the visit"),
+        "wb.window_end": ("核查结束日", "Last day of the visit"),
+        "wb.assignment_status.planned": ("已安排，尚未下发", "planned, not yet sent"),
+        "wb.assignment_status.published": ("已下发到核查员平板", "sent to the tablets"),
+        "wb.assignment_status.cancelled": ("已取消", "cancelled"),
+        "wb.assignment_status.done": ("已完成", "done"),
+        "wb.err.refused": ("该操作未被接受。", "This step was not accepted."),
+        "wb.err.day": ("请填写一个日期。", "Give a day."),
+        "wb.err.invalid": (
+            "填写的内容有误，请按提示修改后重新提交。",
+            "Some of what was entered is not valid; correct it and send again.",
+        ),
+        "wb.err.forbidden": (
+            "您的角色或辖区不允许办理此事项。",
+            "Your role or area does not allow this step.",
+        ),
+        "wb.err.stale": (
+            "该记录在您打开页面后已发生变化（可能是重复提交）。请查看当前状态后再操作。",
+            "The record changed after you opened the page (perhaps the form was sent twice). "
+            "Look at where it stands now before acting.",
+        ),
+        "wb.err.illegal_transition": (
+            "该申报当前所处的环节不允许此操作，页面可能已过期，请刷新后查看。",
+            "The filing is not at a stage that allows this step; the page may be out of date, "
+            "reload it.",
+        ),
+        "wb.err.missing_items_required": (
+            "退回补正须列出需要补正的全部内容：请勾选常见事项或写明其他事项。",
+            "Returning for supplement needs the complete list of what is missing: tick common "
+            "items or write the others.",
+        ),
+        "wb.err.items_not_told_at_once": (
+            "需要补正的全部内容应在第一次退回时一次性告知企业。",
+            "Everything to supply must be told to the plant at once, on the first return.",
+        ),
+        "wb.err.county_check_open": (
+            "县级现场核查尚未完成，请先标记完成或取消，再报送市级。",
+            "The county's on-site check is still open: mark it done or cancel it before "
+            "forwarding.",
+        ),
+        "wb.err.no_filings": (
+            "该批次暂无可抽查的申报：只有已报送市级、申报A级、B级或引领性等级的申报参与抽查。",
+            "The batch has no filing to draw: only filings forwarded to the city that claim A, B "
+            "or leading grades are drawn.",
+        ),
+        "wb.err.already_drawn": (
+            "该批次已经抽查过，抽查不能重做；此后报送的申报请做补充抽查。",
+            "The batch was drawn already and a draw is never repeated; filings forwarded since "
+            "get a supplementary draw.",
+        ),
+        "wb.err.not_drawn": (
+            "该批次尚未抽查，请先进行首次抽查。",
+            "The batch was never drawn; make its main draw first.",
+        ),
+        "wb.err.already_published": (
+            "该抽查结果已经公布，不能再更改。",
+            "This draw is published already and can no longer change.",
+        ),
+        "wb.err.rate_too_low": (
+            "抽查比例不得低于本市规定的比例。",
+            "The sampling rate may not be below the city's rate.",
+        ),
+        "wb.err.batch_overlap": (
+            "所选行业已属于本年度另一个批次；一份申报只能属于一个批次。",
+            "An industry chosen already belongs to another batch of the year; a filing belongs "
+            "to one batch only.",
+        ),
+        "wb.err.batch_duplicate": (
+            "本市已有同名批次。",
+            "The city already has a batch of that name.",
+        ),
+        "wb.err.conflict_of_interest": (
+            "核查组中有人已申报与该企业存在利益冲突，不能参加此次核查。",
+            "Someone in the team declared a conflict of interest with this plant and may not "
+            "check it.",
+        ),
+        "wb.err.blacklisted": (
+            "核查组中有已列入黑名单的专家，不得参与核查。",
+            "The team includes a blacklisted expert, who may not review.",
+        ),
+        "wb.err.not_inspector": (
+            "核查组成员必须是核查员。",
+            "Every team member must be an inspector.",
+        ),
+        "wb.err.team_too_small": (
+            "核查组至少需要两名核查员。",
+            "A team needs at least two inspectors.",
+        ),
+        "wb.err.team_refused": (
+            "该核查组不符合要求：成员须为在岗核查员且不重复。",
+            "The team is refused: members must be active inspectors, each once.",
+        ),
+        "wb.err.window_invalid": (
+            "核查结束日不能早于开始日。",
+            "The visit cannot end before it starts.",
+        ),
+        "wb.err.county_check_refused": (
+            "县级现场核查针对申报A级、B级（含B-）和引领性的企业。",
+            "The county checks on site the applicants for A, B (incl. B-) and leading.",
+        ),
+        "wb.err.duplicate_assignment": (
+            "该申报已有尚未完成的核查任务，请修改那一项。",
+            "The filing already has an open check; change that one.",
+        ),
+        "wb.err.filing_closed": (
+            "企业已撤回申请，无需核查。",
+            "The plant withdrew its application; there is nothing to check.",
+        ),
+        "wb.err.illegal_status_change": (
+            "该核查任务当前状态不允许此变更。",
+            "The check cannot change that way from where it stands.",
+        ),
+        # county pre-review
+        "county.title": ("县区初审", "County pre-review"),
+        "county.rule": (
+            "县区自收到申报（或补正材料）之日起7日内完成初审并报送市级。",
+            "The county reviews within 7 days of receiving the filing (or its supplement) and "
+            "forwards it to the city.",
+        ),
+        "county.count": ("共 {total} 件", "{total} in all"),
+        "county.none": ("此环节暂无申报。", "No filing at this stage."),
+        "county.more": ("查看全部 {total} 件", "See all {total}"),
+        "county.received": ("收到日期", "Received"),
+        "county.received_on": ("{day} 收到", "received {day}"),
+        "county.supplement_in": ("{day} 收到补正材料", "supplement received {day}"),
+        "county.clock_stopped": (
+            "等待企业补正，期限暂停",
+            "waiting for the plant; the clock is stopped",
+        ),
+        "county.back": ("返回县区初审", "Back to county pre-review"),
+        "county.check_title": ("完整性审查", "Completeness check"),
+        "county.dossier": ("查看完整档案", "Open the full dossier"),
+        "county.completeness": ("申报材料完整性审查", "Completeness of the filing"),
+        "county.completeness_hint": (
+            "逐项核对每个申报指标是否附有证明材料；缺少的材料请在下方“退回补正”中一次性列明。",
+            "Check that every claimed indicator carries its supporting document; list everything "
+            "missing at once under “return for supplement” below.",
+        ),
+        "county.main_industry": ("主行业", "main industry"),
+        "county.category": ("类别", "Category"),
+        "county.indicator": ("指标", "Indicator"),
+        "county.claimed": ("申报内容", "Claimed"),
+        "county.documents": ("证明材料", "Supporting documents"),
+        "county.unnamed_indicator": ("（指标名称未收录）", "(indicator without a name)"),
+        "county.no_document": ("未附证明材料", "no document attached"),
+        "county.documents_missing": (
+            "共 {total} 项申报指标，其中 {count} 项未附证明材料。",
+            "{total} claimed indicators, {count} of them without a supporting document.",
+        ),
+        "county.no_claims": ("该申报没有逐项指标。", "The filing lists no indicators."),
+        "county.told_list": ("已告知企业需补正的全部内容", "What the plant was told to supply"),
+        "county.supplied": ("企业补正的材料（每行一项）", "What the plant supplied (one per line)"),
+        "county.supplied_hint": (
+            "例如：排污许可证正副本复印件",
+            "e.g. a copy of the discharge permit",
+        ),
+        "county.record_supplement": (
+            "登记收到补正材料，重新开始7日审查",
+            "Record the supplement; the 7 days start again",
+        ),
+        "county.start": ("开始初审", "Start the county review"),
+        "county.start_hint": (
+            "开始审查申报材料是否真实、完整、符合形式要求。",
+            "Start checking that the filing is genuine, complete and well-formed.",
+        ),
+        "county.return_title": ("退回补正", "Return for supplement"),
+        "county.return_hint": (
+            "一次性告知企业需要补正的全部内容：勾选常见事项，并写明其他缺少的内容。企业和之后的每位审核人员看到的都是这一份清单。",
+            "Tell the plant everything to supply at once: tick the common items and write "
+            "whatever else is missing. The plant and every later reader see this one list.",
+        ),
+        "county.told_before": (
+            "此前已告知：再次退回只能列出其中仍未补正的事项，或补正材料本身的问题。",
+            "Told before: a later return may list only these items left unfixed, or problems of "
+            "the supplement itself.",
+        ),
+        "county.common_items": ("常见缺少事项", "Common missing items"),
+        "county.other_items": (
+            "其他需补正的内容（每行一项）",
+            "Other items to supply (one per line)",
+        ),
+        "county.other_hint": (
+            "例如：2号生产线除尘设施照片",
+            "e.g. photos of line 2's dust collector",
+        ),
+        "county.return": ("退回企业补正", "Return to the plant"),
+        "county.onsite": ("县级现场核查", "The county's on-site check"),
+        "county.onsite_rule": (
+            "县区初审时对申报A级、B级和引领性的企业进行现场核查，核查完成后方可报送市级。",
+            "In its review the county checks on site the applicants for A, B and leading, and "
+            "forwards only once that check is finished.",
+        ),
+        "county.check_team": ("核查组（至少两名核查员）", "Team (two inspectors or more)"),
+        "county.check_plan": ("安排现场核查", "Plan the on-site check"),
+        "county.check_publish": ("下发到核查员平板", "Send to the tablets"),
+        "county.check_done": ("标记核查完成", "Mark the check done"),
+        "county.check_cancel": ("取消核查", "Cancel the check"),
+        "county.forward_title": ("报送市级", "Forward to the city"),
+        "county.forward_hint": (
+            "初审通过后报送市级生态环境局复审。",
+            "Once the county's review is done, forward the filing to the city bureau.",
+        ),
+        "county.forward_blocked": (
+            "县级现场核查尚未完成。",
+            "The county's on-site check is still open.",
+        ),
+        "county.forward": ("报送市级", "Forward to the city"),
+        "county.history": ("办理记录", "Steps so far"),
+        "county.no_steps": ("尚无办理记录。", "No step yet."),
+        "county.items_told": ("告知需补正：", "Told to supply:"),
+        "county.items_supplied": ("补正材料：", "Supplied:"),
+        "county.started_ok": ("已开始初审。", "The county review has started."),
+        "county.returned_ok": (
+            "已退回企业补正，并一次性告知了需要补正的全部内容。",
+            "Returned to the plant with the complete list of what to supply.",
+        ),
+        "county.supplement_ok": (
+            "已登记补正材料，7日审查期限重新开始。",
+            "The supplement is recorded; the 7 days start again.",
+        ),
+        "county.forwarded_ok": ("已报送市级。", "Forwarded to the city."),
+        "county.check_planned_ok": (
+            "已安排县级现场核查。",
+            "The county's on-site check is planned.",
+        ),
+        "county.check_status_ok": ("核查任务已更新。", "The check is updated."),
+        # city coordination
+        "city.batches": ("审核批次", "Review batches"),
+        "city.batches_hint": (
+            "按行业分批开展审核，每批有各自的报送截止日期（S0 §四、S2 §七）。",
+            "Filings are reviewed by industry in batches, each with its own report date (S0 §4, "
+            "S2 §7).",
+        ),
+        "city.batch_name": ("批次名称", "Batch name"),
+        "city.year": ("年度", "Year"),
+        "city.industries": ("行业", "Industries"),
+        "city.deadline": ("截止日期", "Report date"),
+        "city.filings": ("申报情况", "Filings"),
+        "city.draw": ("抽查", "Draw"),
+        "city.no_filings": ("暂无申报", "no filing yet"),
+        "city.no_batches": ("尚未建立审核批次。", "No batch yet."),
+        "city.not_drawn": ("尚未抽查", "not drawn yet"),
+        "city.published": ("已公布", "published"),
+        "city.unpublished": ("尚未公布", "not published"),
+        "city.draw_kind.main": ("首次抽查", "Main draw"),
+        "city.draw_kind.supplementary": ("补充抽查", "Supplementary draw"),
+        "city.new_batch": ("新建批次", "New batch"),
+        "city.create_batch": ("建立批次", "Create the batch"),
+        "city.batch_created_ok": ("批次已建立。", "The batch is created."),
+        "city.where_filings": ("本批申报所处环节", "Where the batch's filings stand"),
+        "city.draw_rule": (
+            "抽查对象：已报送市级、申报A级、引领性（全部核查）和B级（按比例抽查）的申报；按县区和行业分层。",
+            "Drawn: filings forwarded to the city claiming A or leading (all checked) and B "
+            "(sampled at the rate), in strata of county and industry.",
+        ),
+        "city.draws": ("抽查", "Draws"),
+        "city.drawn_at": ("{at} 抽取", "drawn {at}"),
+        "city.counts": (
+            "{eligible} 件参与，抽中 {selected} 件",
+            "{selected} selected of {eligible}",
+        ),
+        "city.draw_now": ("进行抽查", "Draw the batch"),
+        "city.supplementary_hint": (
+            "首次抽查后报送市级的申报，通过补充抽查按同样规则抽取。",
+            "Filings forwarded after the main draw get a supplementary draw under the same rules.",
+        ),
+        "city.draw_supplementary": ("补充抽查", "Supplementary draw"),
+        "city.drawn_ok": ("抽查已完成，请核验后公布。", "Drawn; verify it, then publish."),
+        "city.draw_title": ("{name} · 抽查结果", "{name} · the draw"),
+        "city.published_at": ("{at} 已公布", "published {at}"),
+        "city.disclose_after": ("{at} 起可告知企业", "plants may be told from {at}"),
+        "city.record": ("抽查记录", "Record of the draw"),
+        "city.drawn": ("抽取时间", "Drawn"),
+        "city.counts_label": ("数量", "Counts"),
+        "city.rate": ("抽查比例", "Sampling rate"),
+        "city.seed": ("随机种子", "Seed"),
+        "city.algorithm": ("抽取方法", "Method"),
+        "city.algorithm_words": (
+            "按县区、行业分层，以随机种子对每份申报编号计算 HMAC-SHA256 得分，每层抽取得分最低的一定比例",
+            "strata of county and industry; each filing scored by HMAC-SHA256 of its number "
+            "under the seed; in each stratum the lowest scores up to the rate",
+        ),
+        "city.eligible_hash": ("参与名单指纹", "Fingerprint of the candidates"),
+        "city.selected_hash": ("抽中名单指纹", "Fingerprint of the selection"),
+        "city.verify": (
+            "用记录的随机种子重新抽取并核验",
+            "Re-draw from the recorded seed and verify",
+        ),
+        "city.verified": (
+            "核验一致：用同一随机种子重新抽取，{eligible} 件中抽中的 {selected} 件与记录完全相同。",
+            "Verified: re-drawing from the same seed selects the same {selected} of {eligible} "
+            "as recorded.",
+        ),
+        "city.not_verified": (
+            "核验不一致：重新抽取的结果与记录不同。",
+            "Not verified: re-drawing gives a different result than the record.",
+        ),
+        "city.strata": ("分层与数量", "Strata and counts"),
+        "city.candidates": ("参与", "Candidates"),
+        "city.full_checks": ("全部核查", "Full checks"),
+        "city.sampled_pool": ("按比例抽查范围", "Sampled pool"),
+        "city.sampled": ("抽中", "Sampled"),
+        "city.selected": ("现场核查合计", "To check on site"),
+        "city.publish_title": ("公布抽查结果", "Publish the draw"),
+        "city.publish_hint": (
+            "公布后县区审核人员可以看到抽查结果，结果不能再更改；在所填日期之前不得告知企业。",
+            "Once published the county reviewers see it and it never changes; the plants may not "
+            "be told before the day given.",
+        ),
+        "city.disclose_day": ("可告知企业的日期", "Plants may be told from"),
+        "city.publish": ("公布", "Publish"),
+        "city.published_ok": ("抽查结果已公布。", "The draw is published."),
+        "city.selected_filings": ("需现场核查的申报", "Filings to check on site"),
+        "city.to_teams": ("安排核查组", "Plan the teams"),
+        "city.why": ("核查原因", "Why checked"),
+        "city.reason.full_check": (
+            "申报A级或引领性，全部核查",
+            "claims A or leading: always checked",
+        ),
+        "city.reason.sampled": ("申报B级，抽中", "claims B: drawn"),
+        "city.reason.not_sampled": ("申报B级，未抽中", "claims B: not drawn"),
+        "city.teams_title": ("{name} · 核查组", "{name} · teams"),
+        "city.teams_hint": (
+            "系统为每件需核查的申报推荐两名核查员（就近、工作量均衡），已申报利益冲突的核查员和黑名单专家不会被推荐。",
+            "Each filing to check gets two inspectors proposed (near, loads balanced); "
+            "inspectors with a declared conflict and blacklisted experts are never proposed.",
+        ),
+        "city.blacklisted_out": (
+            "以下专家已列入黑名单，不参与任何核查：",
+            "These experts are blacklisted and take part in no check:",
+        ),
+        "city.reproposal": ("按此核查时间重新推荐", "Propose for these days"),
+        "city.plan_teams": ("按推荐安排 {count} 个核查组", "Plan the {count} proposed teams"),
+        "city.publish_teams": (
+            "下发 {count} 个核查任务到核查员平板",
+            "Send the {count} planned checks to the tablets",
+        ),
+        "city.team": ("核查组", "Team"),
+        "city.not_eligible": ("不能参加的人员及原因", "Who may not go, and why"),
+        "city.edit_team": ("调整核查组", "Edit the team"),
+        "city.save_team": ("保存核查组（第一位为组长）", "Save the team (the first leads)"),
+        "city.unstaffed": (
+            "可派核查员只有 {eligible} 名，不足组成 {size} 人核查组",
+            "only {eligible} inspector(s) may go, too few for a team of {size}",
+        ),
+        "city.other_assignment": (
+            "已有核查任务（另行安排，{status}）",
+            "already has a check planned otherwise ({status})",
+        ),
+        "city.proposed": ("推荐：", "Proposed:"),
+        "city.conflict_reason": (
+            "{name}：已申报与该企业存在利益冲突",
+            "{name}: declared a conflict of interest with this plant",
+        ),
+        "city.none_selected": ("本次抽查没有需要核查的申报。", "This draw selected no filing."),
+        "city.teams_planned_ok": ("已安排 {count} 个核查组。", "{count} teams planned."),
+        "city.team_changed_ok": ("核查组已调整。", "The team is changed."),
+        "city.teams_published_ok": (
+            "已下发 {count} 个核查任务。",
+            "{count} checks sent to the tablets.",
+        ),
+        "city.nothing_planned": (
+            "没有待下发的核查任务（可能已经下发）。",
+            "No planned check to send (perhaps already sent).",
+        ),
+        # deadlines board
+        "deadlines.title": ("审核期限看板", "Review deadlines"),
+        "deadlines.rule": (
+            "县区初审7日、市级复审15日（S4 §三）。",
+            "7 days for the county's review, 15 for the city's (S4 §3).",
+        ),
+        "deadlines.within": ("即将到期（天内）", "Due within (days)"),
+        "deadlines.overdue": ("已超期", "Overdue"),
+        "deadlines.upcoming": ("即将到期", "Due soon"),
+        "deadlines.none": ("无。", "None."),
+    }
+)
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "received": ("已收到", "received"),
     "county_review": ("县区初审中", "county review"),
