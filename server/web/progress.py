@@ -271,7 +271,7 @@ def _targets(session: Session, actor: Actor) -> list[Target]:
         )
         .group_by(Enterprise.city)
     )
-    reached = dict(session.execute(query).tuples().all())
+    reached = {str(city): int(n) for city, n in session.execute(query)}
     return [
         Target(city, TARGET_YEAR, HENAN_2024_TARGETS[city], int(reached.get(city, 0)))
         for city in wanted
