@@ -110,6 +110,9 @@ bench-reconcile: install ## Reconciling a whole city vs loading its data (issue 
 bench-review: install ## Reviewer pages: a 200-photo dossier and the queue over 5,522 filings (issue 8)
 	$(PY) bench/bench_review_pages.py
 
+bench-dashboard: install ## The progress dashboard over 5,522 filings vs health check (issue 16)
+	$(PY) bench/bench_review_pages.py --photos 20 --requests 100
+
 bench-concurrency: install ## 20 clients for 60 s on SQLite and PostgreSQL with the worker: 0 5xx (issue 13)
 	$(PY) bench/bench_concurrency.py
 

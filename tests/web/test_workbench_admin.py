@@ -218,3 +218,78 @@ def test_a_county_reviewers_search_finds_only_their_county(pages, make_user, mak
     assert f'data-filing="{theirs.id}"' in code
     wild = pages.get("/review/search?q=%25").text  # a LIKE wildcard is a plain character
     assert 'data-filing="' not in wild
+
+
+# --- in Chromium, against one live demo city ------------------------------------------------------
+
+from tests.web.test_browser import CHROMIUM, sign_in  # noqa: E402
+from tests.web.test_browser import browser as browser  # noqa: E402 (fixture)
+from tests.web.test_browser import site as live_site  # noqa: E402 (fixture)
+
+
+@pytest.mark.sql
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH")
+def test_admin_imports_deactivates_and_searches_in_the_browser(live_site, browser, tmp_path):  # noqa: F811
+    from server.db import make_sessionmaker
+
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = admin.new_page()
+    sign_in(page, live_site, "admin")
+
+    # The template, filled with two rows, one bad: the check names the row in words.
+    page.goto(f"{live_site.base_url}/review/admin/import")
+    with page.expect_download() as download:
+        page.get_by_test_id("template").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADERS
+    good, bad = plant(901), plant(902, 申报级别="Z级")
+    for row in (good, bad):
+        sheet.append([row.get(h) for h in HEADERS])
+    book.save(template)
+    page.set_input_files("input[name=file]", str(template))
+    page.get_by_test_id("check").click()
+    assert page.locator("[data-testid=bad-rows] tr[data-row='3']").count() == 1
+    assert "申报级别" in page.get_by_test_id("bad-rows").inner_text()
+
+    # Fixed, then imported.
+    sheet.cell(3, HEADERS.index("申报级别") + 1, "B级")
+    book.save(template)
+    page.set_input_files("input[name=file]", str(template))
+    page.get_by_test_id("import").click()
+    assert "已导入 2 行" in page.get_by_test_id("import-summary").inner_text()
+    with make_sessionmaker(live_site.engine)() as db:
+        imported = db.scalar(select(Filing).join(Filing.site).where(Filing.id > 0).order_by(
+            Filing.id.desc()).limit(1))  # fmt: skip
+        assert imported is not None
+        newest_id = imported.id
+
+    # Search from the header: by name, by credit code, by filing number.
+    for query in (good["企业名称"], good["统一社会信用代码"], str(newest_id)):
+        page.fill("header form.search input[name=q]", query)
+        page.press("header form.search input[name=q]", "Enter")
+        page.wait_for_url("**/review/search?q=**")
+        assert page.locator("[data-testid=search-results] tr[data-filing]").count() >= 1
+    assert page.locator(f"tr[data-filing='{newest_id}']").count() == 1
+
+    # A city reviewer signed in elsewhere is signed out the moment they are deactivated.
+    other = browser.new_context(locale="zh-CN")
+    reviewer = other.new_page()
+    sign_in(reviewer, live_site, "city2")
+    page.goto(f"{live_site.base_url}/review/admin/users")
+    page.locator("tr[data-user='city2'] [data-testid=deactivate]").click()
+    assert page.locator("tr[data-user='city2'] .badge.danger").count() == 1
+    reviewer.goto(f"{live_site.base_url}/review/")
+    assert "/review/sign-in" in reviewer.url
+
+    # The dashboard: a count's link lists that many filings.
+    page.goto(f"{live_site.base_url}/review/dashboard")
+    link = page.locator("[data-testid=dash-county] a[data-stage=received]").first
+    count = int(link.inner_text())
+    link.click()
+    page.wait_for_url("**/review/?**")
+    assert f"共 {count} 条" in page.get_by_test_id("queue-count").inner_text()
+    other.close()
+    admin.close()
