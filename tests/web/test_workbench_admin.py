@@ -222,8 +222,11 @@ def test_a_county_reviewers_search_finds_only_their_county(pages, make_user, mak
 
 # --- in Chromium, against one live demo city ------------------------------------------------------
 
-from tests.web.test_browser import CHROMIUM, sign_in  # noqa: E402
-from tests.web.test_browser import browser  # noqa: E402, F401 (fixture)
+from tests.web.test_browser import (  # noqa: E402
+    CHROMIUM,
+    browser,  # noqa: F401 (fixture)
+    sign_in,
+)
 from tests.web.test_browser import site as live_site  # noqa: E402, F401 (fixture)
 
 
