@@ -10,7 +10,7 @@ COUCHDB_TARBALL ?= $(SHARED_DIR)/couchdb/apache-couchdb-3.5.0-debian12-amd64.tar
 export SHARED_DIR COUCHDB_TARBALL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review bench-field browser clean
+.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review bench-field bench-dashboard browser clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -112,6 +112,9 @@ bench-review: install ## Reviewer pages: a 200-photo dossier and the queue over 
 
 bench-field: install ## Field app: shell bytes, offline checklist start, 40-photo sync vs direct (issue 15)
 	$(PY) bench/bench_field.py
+
+bench-dashboard: install ## The progress dashboard over 5,522 filings vs health check (issue 16)
+	$(PY) bench/bench_review_pages.py --photos 20 --requests 100
 
 bench-concurrency: install ## 20 clients for 60 s on SQLite and PostgreSQL with the worker: 0 5xx (issue 13)
 	$(PY) bench/bench_concurrency.py

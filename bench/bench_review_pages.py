@@ -7,12 +7,14 @@ under gunicorn (one sync worker) on loopback, signs in as the city reviewer ``ci
 the sign-in form (session cookie, CSRF token), then times interleaved requests from this
 process: ``GET /api/health``, the dossier of the 200-photo filing, and a queue page whose
 filters change every request (county, industry, claimed grade, state, overdue, due within N
-days, page 1 to 5). Reports p50 and p95 of each and each page's p95 over the health check's.
+days, page 1 to 5) and the progress dashboard (issue 16). Reports p50 and p95 of each and
+each page's p95 over the health check's.
 
     .venv/bin/python bench/bench_review_pages.py [--plants 5522] [--photos 200] [--requests 200]
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench ... (default: SQLite)
 
-Targets (issue 8): dossier p95 at most 10x the health check's, queue page at most 5x.
+Targets (issue 8): dossier p95 at most 10x the health check's, queue page at most 5x;
+(issue 16) the dashboard at most 5x.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from devtools.pouchdb import start_pouchdb  # noqa: E402
 from devtools.secrets import random_admin  # noqa: E402
 from server.demo.load import DEMO_PASSWORD, load_demo_city  # noqa: E402
 
-TARGETS = {"dossier": 10.0, "queue": 5.0}
+TARGETS = {"dossier": 10.0, "queue": 5.0, "dashboard": 5.0}  # dashboard: issue 16
 
 
 def seed(url: str, media: Path, plants: int, photos: int) -> tuple[int, float]:
@@ -178,13 +180,15 @@ def run(browser: Browser, dossier: str, requests: int) -> dict[str, list[float]]
         browser.request("GET", "/api/health")
         browser.request("GET", dossier)
         browser.request("GET", "/review/?page=2")
-    timings: dict[str, list[float]] = {"health": [], "dossier": [], "queue": []}
+        browser.request("GET", "/review/dashboard")
+    timings: dict[str, list[float]] = {"health": [], "dossier": [], "queue": [], "dashboard": []}
     for i in range(requests):
         query = f"{filters[i % len(filters)]()}&page={rng.randint(1, 5)}"
         for name, path in (
             ("health", "/api/health"),
             ("dossier", dossier),
             ("queue", f"/review/?{query}"),
+            ("dashboard", "/review/dashboard"),
         ):
             elapsed, status, _ = browser.request("GET", path)
             assert status == 200, (status, path)
@@ -199,6 +203,7 @@ def report(timings: dict[str, list[float]], photos: int, plants: int) -> list[st
         "health": "GET /api/health",
         "dossier": f"GET /review/filings/<id> ({photos} photos)",
         "queue": f"GET /review/?<filters> ({plants} filings)",
+        "dashboard": f"GET /review/dashboard ({plants} filings)",
     }
     print(f"{'request':<44}{'p50 ms':>8}{'p95 ms':>8}{'p95 / health':>14}")
     missed = []

@@ -27,6 +27,7 @@ from server.review.jurisdiction import JurisdictionRules, rules_for
 from server.review.models import ReviewTransition
 from server.review.register import Late, late_filings
 from server.web.deadline_queue import DueFilter, due_page
+from server.web.progress import Stage, list_at_stage
 
 PAGE_SIZE = 25
 
@@ -39,6 +40,7 @@ class QueueFilter:
     status: FilingStatus | None = None
     deadline: DeadlineKind | None = None
     within: int = 7
+    stage: Stage | None = None  # the dashboard's stages (server.web.progress)
 
 
 @dataclass(frozen=True)
@@ -80,18 +82,18 @@ def review_queue(
     today = today or china_today()
     offset = (max(page, 1) - 1) * page_size
     if filters.deadline is None:
-        filings, total = list_filings(
-            session,
-            actor,
-            FilingFilter(
-                county=filters.county,
-                industry=filters.industry,
-                claimed_grade=filters.claimed_grade,
-                status=filters.status,
-            ),
-            offset=offset,
-            limit=page_size,
+        listed = FilingFilter(
+            county=filters.county,
+            industry=filters.industry,
+            claimed_grade=filters.claimed_grade,
+            status=filters.status,
         )
+        if filters.stage is not None:
+            filings, total = list_at_stage(
+                session, actor, filters.stage, listed, offset=offset, limit=page_size
+            )
+        else:
+            filings, total = list_filings(session, actor, listed, offset=offset, limit=page_size)
         deadlines = _deadlines_of(session, filings, today)
         late = late_filings(session, filings)
         rows = [_row(f, deadlines.get(f.id), today, late.get(f.id)) for f in filings]

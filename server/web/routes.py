@@ -17,7 +17,18 @@ from server.web import headers, i18n
 from server.web.blueprint import STATIC_DIR, bp, page
 from server.web.identity import CsrfFailed, NotAReviewer, NotSignedIn, check_csrf, load_reviewer
 from server.web.rendering import domain_message, error_page, status_message, template_helpers
-from server.web.views import city, county, decisions, dossier, photos, queue, signin  # noqa: F401 (routes)  # noqa: F401 (routes: county and city workbench)
+from server.web.views import (  # noqa: F401 (routes)
+    admin,
+    city,
+    county,
+    dashboard,
+    decisions,
+    dossier,
+    photos,
+    queue,
+    search,
+    signin,
+)
 
 # Pages a visitor reaches without being signed in.
 _OPEN_ENDPOINTS = frozenset({"web.sign_in", "web.static_file", "web.not_found"})

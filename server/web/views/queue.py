@@ -14,6 +14,7 @@ from server.filings.models import FilingStatus
 from server.review.deadlines import DeadlineKind
 from server.web import queue as q
 from server.web.blueprint import page
+from server.web.progress import Stage
 
 
 class QueueArgsSchema(ma.Schema):
@@ -25,6 +26,7 @@ class QueueArgsSchema(ma.Schema):
     claimed_grade = ma.fields.String(load_default=None)
     status = ma.fields.Enum(FilingStatus, by_value=True, load_default=None)
     deadline = ma.fields.Enum(DeadlineKind, by_value=True, load_default=None)
+    stage = ma.fields.Enum(Stage, by_value=True, load_default=None)
     within = ma.fields.Integer(load_default=7, validate=ma.validate.Range(min=0, max=60))
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
 
@@ -48,6 +50,8 @@ def queue() -> str:
     """Filings in the reviewer's scope by county, industry, claimed grade, state and deadline."""
     args = parse_args()
     number = args.pop("page")
+    if args["stage"] is Stage.overdue:  # not a condition: the deadline filter
+        args["stage"], args["deadline"] = None, DeadlineKind.overdue
     session, actor = db_session(), current_actor()
     filters = q.QueueFilter(**args)
     result = q.review_queue(session, actor, filters, page=number)
@@ -68,5 +72,6 @@ def queue() -> str:
         statuses=list(FilingStatus),
         industry_name=q.industry_name,
         page_url=page_url,
+        unstaged_url=url_for("web.queue", **{k: v for k, v in kept.items() if k != "stage"}),
         actor=actor,
     )
