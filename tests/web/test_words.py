@@ -181,8 +181,8 @@ def walk(page, site: Site, must: list[str]) -> dict[str, list[str]]:
         links = page.eval_on_selector_all(
             "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
         )
-        for link in links:
-            link = link.split("#")[0]
+        for href in links:
+            link = href.split("#")[0]
             path = urlsplit(link).path
             if (
                 link.startswith(base)
