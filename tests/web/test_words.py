@@ -349,3 +349,30 @@ def test_the_bare_address_leads_to_sign_in(site: Site, browser) -> None:
     page.goto(f"{site.base_url}/")
     assert "/review/sign-in" in page.url and page.locator("input[name=username]").count() == 1
     context.close()
+
+
+def test_the_decision_form_defaults_follow_the_evidence(site: Site, browser) -> None:
+    """Not the claim: a plant whose evidence supports less is proposed a grade down to what
+    it supports; one whose visit is void, or whose indicators are not all verified, a visit."""
+    with make_sessionmaker(site.engine)() as session:
+        results = {
+            r.filing_id: r.result
+            for r in session.scalars(select(ReconciliationResult))
+            if r.filing_id in site.in_status(FilingStatus.city_review)
+        }
+    lower = [f for f, r in results.items() if r["supported_grade"] != r["claimed_grade"]]
+    other = [f for f in results if f not in lower]
+    assert lower and other
+    context, page = signed_in(browser, site, "city1")
+    for filing in results:
+        page.goto(f"{site.base_url}/review/filings/{filing}")
+        form = page.get_by_test_id("decision-form")
+        if filing in lower:
+            assert form.locator("input[name=outcome][value=grade_down]").is_checked()
+            grade = form.locator("select[name=grade]").input_value()
+            assert grade == results[filing]["supported_grade"]
+        elif results[filing]["confirmed"] and not results[filing]["needs_new_visit"]:
+            assert form.locator("input[name=outcome][value=confirm]").is_checked()
+        else:
+            assert form.locator("input[name=outcome][value=new_visit]").is_checked()
+    context.close()
