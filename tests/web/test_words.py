@@ -280,7 +280,13 @@ def test_photos_open_large_with_zoom_and_previous_next(site: Site, browser) -> N
     cards.nth(0).click()
     box = page.locator(".lightbox")
     assert box.is_visible() and box.get_attribute("data-photo") == first
-    page.wait_for_function("document.querySelector('.lb-picture').naturalWidth > 300")
+    # The preview loaded (polled from here: the page's policy forbids the eval a
+    # wait_for_function would need).
+    for _ in range(100):
+        if page.evaluate("document.querySelector('.lb-picture').naturalWidth") > 300:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("document.querySelector('.lb-picture').naturalWidth") > 300
     assert "/review/filings/" in page.url  # still the dossier: the photo opened over it
     page.keyboard.press("ArrowRight")
     assert box.get_attribute("data-photo") == ids[1]
@@ -354,11 +360,12 @@ def test_the_bare_address_leads_to_sign_in(site: Site, browser) -> None:
 def test_the_decision_form_defaults_follow_the_evidence(site: Site, browser) -> None:
     """Not the claim: a plant whose evidence supports less is proposed a grade down to what
     it supports; one whose visit is void, or whose indicators are not all verified, a visit."""
+    in_city = set(site.in_status(FilingStatus.city_review))
     with make_sessionmaker(site.engine)() as session:
         results = {
             r.filing_id: r.result
             for r in session.scalars(select(ReconciliationResult))
-            if r.filing_id in site.in_status(FilingStatus.city_review)
+            if r.filing_id in in_city
         }
     lower = [f for f, r in results.items() if r["supported_grade"] != r["claimed_grade"]]
     other = [f for f in results if f not in lower]
