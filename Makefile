@@ -10,15 +10,21 @@ COUCHDB_TARBALL ?= $(SHARED_DIR)/couchdb/apache-couchdb-3.5.0-debian12-amd64.tar
 export SHARED_DIR COUCHDB_TARBALL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review bench-field bench-dashboard browser clean
+.PHONY: help install install-run run test check lint format typecheck contracts forms-check openapi test-sqlite test-postgres test-couchdb bench bench-filings bench-forms bench-sampling bench-sync bench-media bench-reconcile bench-review bench-field bench-dashboard browser clean
+
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# What running needs (requirements.txt) and, on top, what the tests and checks need.
+$(VENV)/.installed-run: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -26,7 +32,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed browser ## Create .venv, install pinned Python and npm packages, Chromium
+install-run: $(VENV)/.installed-run node_modules/.installed ## What `make run` needs: .venv with the pinned Python packages, the npm packages (no Chromium)
+
+install: $(VENV)/.installed node_modules/.installed browser ## Everything the tests need too: the dev packages and Chromium
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here); a CJK font
 # so the pages' screenshots are readable. Installed when missing (CI runs as root).
@@ -36,7 +44,7 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei; \
 		else echo "no chromium: run 'apt-get install chromium fonts-wqy-microhei' as root for the browser tests"; fi; }
 
-run: install ## Start everything: PouchDB Server, migrations, demo city, web app, sync worker
+run: install-run ## Start everything: PouchDB Server, migrations, demo city, web app, sync worker
 	$(PY) -m devtools.run
 
 test: install check ## Install, lint, type-check, the suite on SQLite, PostgreSQL, Apache CouchDB

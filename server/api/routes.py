@@ -89,7 +89,9 @@ def api_settings() -> dict[str, object]:
                     "username and password), then send it as 'Authorization: Bearer <token>'."
                 )
             },
-            "security": [{"bearerAuth": []}],
+            # Either scheme authorizes a call: a pasted token, or Swagger UI's password flow
+            # (Authorize → passwordLogin), whose token it then sends as a bearer token too.
+            "security": [{"bearerAuth": []}, {"passwordLogin": []}],
         },
     }
 

@@ -105,3 +105,13 @@ def catalogue() -> Catalogue:
     """The shipped catalogue, read once per process (it is immutable data)."""
     guides = [_load_guide(path) for path in sorted(DATA_DIR.glob("*.json"))]
     return Catalogue({guide.code: guide for guide in guides})
+
+
+INDICATOR_NAMES_FILE = DATA_DIR / "indicators" / "names.json"
+
+
+@cache
+def indicator_names() -> dict[str, tuple[str, str]]:
+    """(Chinese, English) name of every indicator a form verifies or a filing claims, by code."""
+    raw = json.loads(INDICATOR_NAMES_FILE.read_text(encoding="utf-8"))
+    return {code: (n["name_zh"], n["name_en"]) for code, n in raw["indicators"].items()}

@@ -26,6 +26,7 @@ from server.demo.field_work import publish_demo_assignments
 from server.demo.generate import generate_city
 from server.demo.production import load_demo_production
 from server.demo.records import DemoAccount, DemoCity, demo_account_list
+from server.demo.workbench import WorkbenchResult, give_demo_workbench
 from server.errors import Conflict
 from server.filings.service import receive_filing
 from server.registry.models import Enterprise
@@ -57,6 +58,7 @@ class LoadResult:
     assignments: int = 0
     production: int = 0
     finished_visits: int = 0
+    workbench: WorkbenchResult = field(default_factory=WorkbenchResult)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -77,6 +79,11 @@ class LoadResult:
                 f"  published on-site assignments {self.assignments} (A claims; teams of two)",
                 f"  visits with CEMS and metering data {self.production}",
                 f"  finished visits with inspections and photos {self.finished_visits}",
+                f"  batches: drawn and published #{self.workbench.drawn_batch} "
+                f"({self.workbench.selected} drawn, {self.workbench.teams_published} teams "
+                f"published), still to draw #{self.workbench.undrawn_batch}",
+                f"  returned for supplement: filing #{self.workbench.returned}; decided: "
+                f"#{self.workbench.decided}; downgraded: #{self.workbench.downgraded}",
                 f"  users: {roles}",
             ]
         )
@@ -116,6 +123,13 @@ def load_demo_city(
             store=media,
         )
     result.production = load_demo_production(session, actors["admin"])
+    result.workbench = give_demo_workbench(
+        session,
+        city=city.city,
+        city1=actors["city1"],
+        city2=actors["city2"],
+        county_actors=county_actor,
+    )
     result.seconds = time.perf_counter() - started
     return result
 

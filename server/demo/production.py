@@ -2,8 +2,8 @@
 
 For each published demo visit the plant's CEMS points get a typical flue-gas flow and hourly
 HJ 212 packets over the first working day of the window; two meters (production, treatment)
-get a reading every 15 minutes. The last visit's plant switched its treatment off for two
-hours, so its visit is void and a reviewer sees why. Everything goes through the real
+get a reading every 15 minutes. The plant of the last finished visit (one in city review)
+switched its treatment off for two hours, so its visit is void and a reviewer sees why. Everything goes through the real
 importers, as a bureau's upload would (one corrupt packet included, refused by line).
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.actor import Actor
 from server.assignments.models import Assignment, AssignmentStatus
+from server.inspections.models import Inspection
 from server.reconciliation.hj212 import FLUE_GAS_FLOW, build_packet, format_cp
 from server.reconciliation.imports import import_cems, import_metering, register_meter
 from server.reconciliation.models import ElectricityMeter
@@ -63,6 +64,11 @@ def load_demo_production(session: Session, admin: Actor) -> int:
         .where(Assignment.status == AssignmentStatus.published)
         .order_by(Assignment.id)
     ).all()
+    # The void visit is one the team finished (a city-review plant a reviewer opens), the last
+    # of them; without finished visits, the last published one.
+    finished = set(session.scalars(select(Inspection.assignment_id).distinct()))
+    done = [v.id for v in visits if v.id in finished]
+    void_visit = done[-1] if done else (visits[-1].id if visits else None)
     for n, visit in enumerate(visits):
         site = session.get(Site, visit.site_id)
         assert site is not None  # a foreign key
@@ -78,7 +84,7 @@ def load_demo_production(session: Session, admin: Actor) -> int:
                 register_meter(
                     session, actor=admin, site_id=site.id, code=f"EM-{site.id}-{suffix}", role=role
                 )
-        csv = _readings(site.id, visit.window_start, treatment_off=n == len(visits) - 1)
+        csv = _readings(site.id, visit.window_start, treatment_off=visit.id == void_visit)
         import_metering(session, actor=admin, site_id=site.id, data=csv.encode(), filename="m.csv")
     refresh(session, {v.filing_id for v in visits})
     return len(visits)

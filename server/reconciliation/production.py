@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from server.clock import CHINA
 from server.reconciliation.hj212 import Record, flue_gas_flow
 from server.reconciliation.metering import Reading
 
@@ -188,11 +189,13 @@ def _metering_reasons(readings: list[Reading], start: datetime, th: Thresholds) 
     unmetered = [i for i in running if i not in treatment]
     if off:
         times = [(start + i * th.slot).isoformat() for i in off]
+        local = "、".join(_china(start + i * th.slot) for i in off)  # as China reads a clock
+        local_en = ", ".join(_china(start + i * th.slot) for i in off)
         reasons.append(
             Reason(
                 "production.treatment_off",
-                f"生产运行时治污设施未运行，共 {len(off)} 个时段：{', '.join(times)}",
-                f"treatment off while production ran in {len(off)} slots: {', '.join(times)}",
+                f"生产运行时治污设施未运行，共 {len(off)} 个时段（北京时间）：{local}",
+                f"treatment off while production ran in {len(off)} slots (China time): {local_en}",
                 {
                     "slot_starts": times,
                     "production_kw": [production[i] for i in off],
@@ -218,7 +221,7 @@ def _attestation_reasons(attestation: bool | None) -> list[Reason]:
         return [
             Reason(
                 "production.attested_not_normal",
-                "检查人员确认检查时未正常生产",
+                "核查员确认核查时未正常生产",
                 "the inspector attested production was not normal",
             )
         ]
@@ -226,7 +229,7 @@ def _attestation_reasons(attestation: bool | None) -> list[Reason]:
         return [
             Reason(
                 "production.attestation_missing",
-                "缺少检查人员对正常生产的确认",
+                "缺少核查员对正常生产的确认",
                 "the inspector's attestation is missing",
             )
         ]
@@ -287,3 +290,8 @@ def production_verdict(
             )
         return Verdict("unknown", reasons)
     return Verdict("normal", reasons)
+
+
+def _china(at: datetime) -> str:
+    """A slot's start in China time, as a person reads it (``11-30 10:15``)."""
+    return at.astimezone(CHINA).strftime("%m-%d %H:%M")

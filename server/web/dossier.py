@@ -20,23 +20,24 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from media.phash import NEAR_DUPLICATE_DISTANCE
 from server.accounts.actor import Actor
-from server.accounts.models import User
+from server.accounts.models import Role, User
 from server.api.scope import keep_results
 from server.assignments.models import Assignment, AssignmentMember
 from server.assignments.repository import scoped_assignments
 from server.evidence import repository as evidence_repository
 from server.evidence.models import Photo, PhotoCustody, PhotoFinding, PhotoStatus
-from server.filings.models import Filing
+from server.filings.models import Filing, FilingStatus
 from server.filings.repository import get_filing
 from server.inspections.models import Inspection
 from server.reconciliation.models import ReconciliationResult
 from server.reconciliation.service import current_result, emission_series, production_series
 from server.review.decisions import decisions_for
+from server.review.grades import GradeEvent, histories
 from server.review.models import ReviewDecision, ReviewTransition
 from server.review.service import ReviewState, review_state
 from server.syncstate.models import IngestedRevision
 from server.web.chart import Chart, EmissionChart, emission_chart, production_chart
-from server.web.sitemap import PhotoPlace, SiteMap, site_map
+from server.web.sitemap import PhotoPlace, SiteMap, boundary_distance_m, site_map
 
 # Events at the same moment: the document received before what the tablet was told about it.
 KIND_ORDER = {
@@ -88,6 +89,52 @@ class Dossier:
     photo_ids: dict[str, int]  # photo document id -> row id, for the result's references
     # emission-limit claims against the CEMS hours (issue 17), one chart each
     emissions: list[EmissionChart] = field(default_factory=list)
+
+    grade_history: list[GradeEvent] = field(default_factory=list)  # decided grades, oldest first
+
+    @property
+    def decided(self) -> GradeEvent | None:
+        """The grade that counts now (a confirmed decision or a later downgrade), if any."""
+        return self.grade_history[-1] if self.grade_history else None
+
+    @property
+    def visited(self) -> bool:
+        """Whether an inspector has submitted an inspection of this plant: before that the
+        evidence supports nothing, whatever was claimed."""
+        return any(i.submitted_at is not None for v in self.visits for i in v.inspections)
+
+    @property
+    def supported_grade(self) -> str | None:
+        """The grade the evidence supports; None before any visit or reconciliation."""
+        if self.result is None or not self.visited:
+            return None
+        return self.result.supported_grade
+
+    @property
+    def default_outcome(self) -> tuple[str, str | None]:
+        """The decision form's preselected outcome and grade, following the evidence: confirm
+        only when the evidence supports the claim and is final; grade down to the supported
+        grade when it is lower; otherwise (no visit, void visit, unverifiable) a new visit."""
+        result = self.result.result if self.result else None
+        if not self.visited or result is None or result.get("needs_new_visit"):
+            return "new_visit", None
+        supported, claimed = result.get("supported_grade"), result.get("claimed_grade")
+        if supported and claimed and supported != claimed:
+            return "grade_down", supported
+        if supported == claimed and result.get("confirmed"):
+            return "confirm", None
+        return "new_visit", None
+
+    def decision_closed_because(self, actor: Actor) -> tuple[str, dict[str, Any]] | None:
+        """Why this actor is offered no decision form (an i18n key and its fields), or None."""
+        if actor.role is not Role.city_reviewer:
+            return "decision.city_only", {}
+        if self.pending is not None:
+            return None  # the open proposal's card says what to do
+        if self.filing.status is not FilingStatus.city_review:
+            key = "decision.closed_decided" if self.decided else "decision.closed_state"
+            return key, {"state": ("@status", self.filing.status.value)}
+        return None
 
     @property
     def main_case(self) -> Any:
@@ -145,7 +192,8 @@ def build_dossier(session: Session, actor: Actor, filing_id: int) -> Dossier:
         )
     )
     decisions = decisions_for(session, filing.id)
-    users = _users(session, assignments, inspections, photos, transitions, decisions)
+    history = histories(session, [filing.id]).get(filing.id, [])
+    users = _users(session, assignments, inspections, photos, transitions, decisions, history)
     visits = [_visit(session, a, inspections, photos, result) for a in assignments]
     places = [
         PhotoPlace(p.id, p.longitude, p.latitude, p.gps_accuracy_m, placement(p), p.doc_id)
@@ -168,6 +216,7 @@ def build_dossier(session: Session, actor: Actor, filing_id: int) -> Dossier:
         users=users,
         photo_ids={p.doc_id: p.id for p in photos},
         emissions=_emissions(session, filing.id, result),
+        grade_history=history,
     )
 
 
@@ -257,8 +306,10 @@ def _users(
     photos: list[PhotoRow],
     transitions: list[ReviewTransition],
     decisions: list[ReviewDecision],
+    history: list[GradeEvent],
 ) -> dict[int, User]:
     wanted = {m.user_id for a in assignments for m in a.members}
+    wanted |= {who for event in history for who in event.by}
     wanted |= {i.inspector_id for i in inspections} | {p.inspector_id for p in photos}
     wanted |= {t.actor_id for t in transitions if t.actor_id}
     for d in decisions:
@@ -410,6 +461,9 @@ class PhotoDetail:
     other_uses: list[dict[str, Any]]
     custody: list[PhotoCustody]
     users: dict[int, User]
+    previous: int | None = None  # the filing's photo taken before this one (the gallery's order)
+    next: int | None = None
+    boundary_distance: int | None = None  # metres outside the site boundary (0 inside)
 
     def name(self, user_id: int | None) -> str:
         user = self.users.get(user_id) if user_id is not None else None
@@ -429,4 +483,23 @@ def photo_detail(session: Session, actor: Actor, photo_id: int) -> PhotoDetail:
     custody = evidence_repository.custody_of(session, photo.id)
     wanted = {photo.inspector_id} | {c.actor_id for c in custody if c.actor_id}
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))}
-    return PhotoDetail(photo, filing_id, uses, custody, users)
+    detail = PhotoDetail(photo, filing_id, uses, custody, users)
+    if filing_id is not None:
+        visits = select(Assignment.id).where(Assignment.filing_id == filing_id)
+        order = list(
+            session.scalars(
+                select(Photo.id)
+                .where(Photo.assignment_id.in_(visits))
+                .order_by(Photo.exif_taken_at, Photo.id)  # the gallery's order
+            )
+        )
+        at = order.index(photo.id)
+        detail.previous = order[at - 1] if at > 0 else None
+        detail.next = order[at + 1] if at + 1 < len(order) else None
+        filing = session.get(Filing, filing_id)
+        if filing is not None:
+            site = filing.site
+            detail.boundary_distance = boundary_distance_m(
+                site.boundary, site.datum, photo.longitude, photo.latitude
+            )
+    return detail

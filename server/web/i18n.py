@@ -30,7 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.submit": ("登录", "Sign in"),
     "signin.failed": ("用户名或密码错误。", "Wrong username or password."),
     "signin.who": (
-        "仅限县区、市级审核人员及管理员。检查员请使用平板应用。",
+        "仅限县区、市级审核人员及管理员。核查员请使用平板应用。",
         "For county and city reviewers and administrators. Inspectors use the tablet app.",
     ),
     "signin.signed_out": ("已退出。", "You are signed out."),
@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "may not come from this site. Reload the page and try again.",
     ),
     "error.inspector": (
-        "审核页面仅供县区、市级审核人员和管理员使用；检查员请使用平板应用。",
+        "审核页面仅供县区、市级审核人员和管理员使用；核查员请使用平板应用。",
         "The review pages are for county and city reviewers and administrators; inspectors "
         "use the tablet app.",
     ),
@@ -124,7 +124,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dossier.main": ("主行业", "main industry"),
     "dossier.guide": ("技术指南", "Guide"),
     "dossier.meets": ("达到 {grade}", "meets {grade}"),
-    "dossier.disagreement": ("检查员意见不一致", "inspectors disagree"),
+    "dossier.disagreement": ("核查员意见不一致", "inspectors disagree"),
     "dossier.photos_discarded": ("未采用的照片", "Photos not used"),
     "dossier.photos": ("现场照片", "Photos"),
     "dossier.no_photos": ("尚无照片。", "No photos yet."),
@@ -154,7 +154,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dossier.production.void": ("本次核查作废", "this visit is void"),
     "dossier.chart.flow": ("烟气流量 (m³/h)", "Flue-gas flow (m³/h)"),
     "dossier.chart.power": ("用电功率 (kW)", "Electric power (kW)"),
-    "dossier.chart.on_site": ("检查员在现场", "inspectors on site"),
+    "dossier.chart.on_site": ("核查员在现场", "inspectors on site"),
     "dossier.chart.role_production": ("生产", "production"),
     "dossier.chart.role_treatment": ("治污", "treatment"),
     "dossier.chart.zoomed": (
@@ -251,7 +251,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "photo.device": ("设备", "Device"),
     "photo.camera": ("相机", "Camera"),
     "photo.item": ("核查项", "Form item"),
-    "photo.inspector": ("检查员", "Inspector"),
+    "photo.inspector": ("核查员", "Inspector"),
     "photo.size": ("尺寸", "Size"),
     "photo.sha256": ("SHA-256", "SHA-256"),
     "photo.findings": ("检查结果", "Checks and flags"),
@@ -977,7 +977,7 @@ GRADE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "inspector": ("检查员", "inspector"),
+    "inspector": ("核查员", "inspector"),
     "county_reviewer": ("县区审核人员", "county reviewer"),
     "city_reviewer": ("市级审核人员", "city reviewer"),
     "admin": ("管理员", "administrator"),
@@ -1045,3 +1045,71 @@ def grade_label(code: Any) -> str:
 
 def role_label(code: Any) -> str:
     return _label(ROLE_LABELS, code)
+
+
+# words and dossier: names for what the pages showed as codes, and the dossier's new parts.
+MESSAGES.update(
+    {
+        "door.sync": ("平板同步", "tablet sync"),
+        "door.upload": ("上传", "upload"),
+        "door.api": ("审核页面或接口", "review pages or API"),
+        "door.cli": ("命令行", "command line"),
+        "dossier.decided": ("审定级别", "Decided grade"),
+        "dossier.decided_by": (
+            "{proposer} 提议、{confirmer} 确认，{at}",
+            "proposed by {proposer}, confirmed by {confirmer}, {at}",
+        ),
+        "dossier.downgraded_by": (
+            "{who} 降级（{check}），{at}",
+            "downgraded by {who} ({check}), {at}",
+        ),
+        "dossier.not_visited": ("未经现场核查", "not checked on site"),
+        "dossier.not_visited_hint": (
+            "尚无核查员提交的现场核查记录：证据还不支持任何级别，申报级别有待核实。",
+            "No inspector has submitted an on-site inspection yet: the evidence supports no "
+            "grade so far, and the claim remains to be verified.",
+        ),
+        "check_kind.sampled_check": ("后期抽查", "sampled check"),
+        "check_kind.routine_inspection": ("日常检查", "routine inspection"),
+        "check_kind.enforcement": ("监督执法", "enforcement"),
+        "decision.closed_state": (
+            "该申报目前为“{state}”：只有处于市级复审中的申报可以提交审核决定。",
+            "This filing is “{state}”: decisions are proposed only on filings in city review.",
+        ),
+        "decision.closed_decided": (
+            "该申报已审定（“{state}”），不能再提交审核决定；此后的变化以降级处理。",
+            "This filing is already decided (“{state}”): no new decision can be proposed; "
+            "later changes are downgrades.",
+        ),
+        "dossier.print": ("打印版（A4）", "Print (A4)"),
+        "dossier.map.distance": ("距厂区边界 {m} 米", "{m} m from the site boundary"),
+        "photo.distance": ("距厂区边界", "From the site boundary"),
+        "print.title": ("审核档案（打印版）", "Review file (print)"),
+        "print.hint": (
+            "本页按 A4 排版，请用浏览器的“打印”（Ctrl+P）打印或存为 PDF。",
+            "This page is laid out for A4: print it or save it as PDF with the browser (Ctrl+P).",
+        ),
+        "print.heading": (
+            "重污染天气重点行业绩效分级 · 现场核查审核档案",
+            "Performance grading · on-site verification review file",
+        ),
+        "print.site": ("厂区 / 县区", "Site / county"),
+        "print.grades": ("级别", "Grades"),
+        "print.not_decided": ("尚未审定", "not decided yet"),
+        "print.findings": ("核查结论", "Findings"),
+        "print.reasons": ("依据", "Why"),
+        "print.visits": ("现场核查与照片", "Visits and photos"),
+        "print.photos": (
+            "现场照片共 {count} 张；有警告或严重问题的照片如下。",
+            "{count} photo(s) in all; those with warnings or critical flags:",
+        ),
+        "print.printed": ("{who} 打印于 {at}（北京时间）", "Printed by {who} on {at} (China time)"),
+        "print.signature": (
+            "审核人签字：＿＿＿＿＿＿  日期：＿＿＿＿＿＿",
+            "Reviewer's signature: ____________  Date: ________",
+        ),
+        "photo.metres": ("{m} 米", "{m} m"),
+        "photo.previous": ("上一张", "Previous"),
+        "photo.next": ("下一张", "Next"),
+    }
+)

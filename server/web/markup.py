@@ -11,7 +11,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from server.evidence.models import PhotoStatus
-from server.web import i18n
+from server.web import i18n, labels
 from server.web.dossier import Dossier, Event, worst_severity
 from server.web.rendering import when
 from server.web.sitemap import SiteMap
@@ -35,10 +35,13 @@ def gallery(built: Dossier) -> Markup:
     refused = escape(i18n.t("dossier.rejected_photo"))
     cards = []
     for p in built.photos:
-        flags = [(f.severity, f.code, f.message_en if english else f.message_zh)
+        flags = [(f.severity, labels.finding_name(f.code)[english],
+                  labels.words(f.message_en if english else f.message_zh, english))
                  for f in p.findings if f.severity != "info"]  # fmt: skip
         if p.status != PhotoStatus.accepted:
-            flags.insert(0, ("critical", p.rejection_code or "rejected", p.problem or ""))
+            flags.insert(
+                0, ("critical", str(refused), labels.finding_name(p.rejection_code)[english])
+            )
             picture = f'<span class="noimg">{refused}</span>'
         else:
             picture = (
@@ -48,7 +51,8 @@ def gallery(built: Dossier) -> Markup:
         worst = worst_severity(p)
         css = f"thumb flag-{escape(worst)}" if worst else "thumb"
         taken = when(p.exif_taken_at) if p.exif_taken_at else "—"
-        byline = escape(built.name(p.inspector_id) + (f" · {p.item}" if p.item else ""))
+        item = labels.photo_item_name(p.item)[english] if p.item else ""
+        byline = escape(built.name(p.inspector_id) + (f" · {item}" if item else ""))
         marks = "".join(
             f'<span class="sev sev-{escape(severity)}" title="{escape(message)}">'
             f"{escape(code)}</span>"
@@ -77,7 +81,9 @@ def map_marks(site_map: SiteMap | None, place_names: dict[str, str]) -> Markup:
         place = escape(pin.place)
         if pin.r > 0 and not pin.off_map:
             circles.append(f'<circle class="acc {place}" cx="{pin.x}" cy="{pin.y}" r="{pin.r}"/>')
-        far = f" · {pin.distance_m / 1000:.1f} km" if pin.off_map else ""
+        far = ""
+        if pin.off_map or pin.place == "outside":  # as the photo page says it (one function)
+            far = " · " + i18n.t("dossier.map.distance", m=round(pin.distance_m))
         label = ""
         if pin.off_map or pin.place == "outside":
             left = pin.x > site_map.width - 90

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from server.api.scope import db_session
+from server.auth import public
 from server.errors import DomainError
 from server.web import headers, i18n
 from server.web.blueprint import STATIC_DIR, bp, page
@@ -67,9 +68,11 @@ def _domain(error: DomainError) -> tuple[str, int]:
         return error_page(400, i18n.t("error.csrf"), error.code)
     if isinstance(error, NotAReviewer):
         return error_page(403, i18n.t("error.inspector"), error.code)
-    return error_page(
-        error.status, f"{status_message(error.status)} {domain_message(error)}", error.code
-    )
+    # A refusal said only in English (the API's words) is left out of a Chinese page: the
+    # status's sentence says it there.
+    english_only = not getattr(error, "message_zh", None) and i18n.language() != "en"
+    detail = "" if english_only else f" {domain_message(error)}"
+    return error_page(error.status, f"{status_message(error.status)}{detail}", error.code)
 
 
 @bp.errorhandler(StaleDataError)
@@ -97,4 +100,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SECURE=app.config["SETTINGS"].session_cookie_secure,
     )
     app.register_blueprint(bp)
+    # The bare address leads to the reviewer pages (their sign-in when signed out), not to
+    # the API's JSON 404 (words and dossier).
+    app.add_url_rule("/", "home", public(lambda: redirect(url_for("web.queue"), 302)))
     headers.init_app(app)

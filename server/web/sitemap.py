@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from media.geo import WGS84, boundary_to_wgs84
+from media.geo import WGS84, boundary_to_wgs84, signed_distance_m
 
 _A = 6378137.0
 _E2 = 0.00669437999014
@@ -122,11 +123,17 @@ def site_map(
     pins = []
     for photo, x, y in placed:
         radius = (photo.accuracy_m or 0.0) * scale
+        # The distance the photo page and the geofence check give: from the boundary.
+        distance = outside_m(polygons, photo.lon, photo.lat) if polygons else math.hypot(x, y)
         if abs(x) <= reach and abs(y) <= reach:
             sx, sy = to_svg(x, y)
-            pins.append(MapPin(photo.photo_id, sx, sy, round(radius, 1), photo.place, photo.label))
+            pins.append(
+                MapPin(
+                    photo.photo_id, sx, sy, round(radius, 1), photo.place, photo.label,
+                    False, round(distance),
+                )
+            )  # fmt: skip
             continue
-        distance = math.hypot(x, y)
         edge = min((width / 2 - PAD) / max(abs(x), 1e-9), (height / 2 - PAD) / max(abs(y), 1e-9))
         sx, sy = round(cx + x * edge, 1), round(cy - y * edge, 1)
         pins.append(
@@ -134,3 +141,19 @@ def site_map(
         )
     bar_m = _nice_length((width - 2 * PAD) / scale / 5)
     return SiteMap(width, height, paths, pins, round(bar_m * scale, 1), bar_m, 1 / scale)
+
+
+def outside_m(polygons: list[Any], lon: float, lat: float) -> float:
+    """Metres from a WGS-84 position to the site's WGS-84 boundary, 0 inside: the one measure
+    the geofence check, the map and the photo page all give (``media.geo.signed_distance_m``)."""
+    return max(0.0, signed_distance_m(lon, lat, polygons))
+
+
+def boundary_distance_m(
+    boundary: Any, datum: str | None, lon: float | None, lat: float | None
+) -> int | None:
+    """Whole metres from a photo's position to its site's boundary (registered in ``datum``);
+    None without a position or a boundary."""
+    if lon is None or lat is None or not boundary:
+        return None
+    return round(outside_m(boundary_to_wgs84(boundary, datum or WGS84), lon, lat))

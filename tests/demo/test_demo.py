@@ -169,3 +169,62 @@ def test_demo_visits_carry_production_evidence_and_one_is_void(session):
     statuses = [v["production"]["status"] for r in results for v in r.result["visits"]]
     assert statuses.count("not_normal") == 1  # the plant whose treatment was off
     assert sum(v["void"] for r in results for v in r.result["visits"]) == 1
+
+
+def test_the_demo_city_has_what_every_page_needs(session, tmp_path):
+    """A newcomer's first hour (issue 16): a batch with a published draw and teams, one still
+    to be drawn, a filing returned for supplement with its missing items, a void visit among
+    the plants in city review, a decided and a downgraded plant."""
+    from media import FilesystemBlobStore
+    from server.assignments.models import Assignment, AssignmentStatus
+    from server.filings.models import FilingStatus
+    from server.reconciliation.models import ReconciliationResult
+    from server.review.grades import histories
+    from server.review.models import ReviewBatch, ReviewTransition
+    from server.sampling.models import Draw, DrawEntry
+    from server.sampling.service import verify_draw
+
+    result = load_demo_city(session, plants=60, media=FilesystemBlobStore(tmp_path))
+    bench = result.workbench
+    batches = {b.id: b for b in session.scalars(select(ReviewBatch))}
+    assert set(batches) == {bench.drawn_batch, bench.undrawn_batch}
+    [draw] = session.scalars(select(Draw).where(Draw.batch_id == bench.drawn_batch)).all()
+    assert draw.published_at is not None and draw.selected_count == bench.selected >= 1
+    assert verify_draw(session, draw).matches  # anyone re-drawing from the seed gets the same
+    assert session.scalar(select(Draw.id).where(Draw.batch_id == bench.undrawn_batch)) is None
+    selected = session.scalars(
+        select(DrawEntry.filing_id).where(DrawEntry.draw_id == draw.id, DrawEntry.selected)
+    ).all()
+    teams = session.scalars(
+        select(Assignment).where(
+            Assignment.filing_id.in_(selected), Assignment.status == AssignmentStatus.published
+        )
+    ).all()
+    assert len(teams) == bench.teams_published >= 1 and all(len(a.members) >= 2 for a in teams)
+
+    returned = session.get(Filing, bench.returned)
+    assert returned is not None and returned.status is FilingStatus.returned
+    told = session.scalars(
+        select(ReviewTransition.missing_items).where(
+            ReviewTransition.filing_id == returned.id,
+            ReviewTransition.action == "return_for_supplement",
+        )
+    ).one()
+    assert told and len(told) >= 2
+
+    in_city = set(
+        session.scalars(select(Filing.id).where(Filing.status == FilingStatus.city_review))
+    )
+    void = [
+        r.filing_id
+        for r in session.scalars(select(ReconciliationResult))
+        if any(v["void"] for v in r.result["visits"])
+    ]
+    assert len(void) == 1 and void[0] in in_city
+
+    decided, downgraded = session.get(Filing, bench.decided), session.get(Filing, bench.downgraded)
+    assert decided is not None and decided.status is FilingStatus.decided
+    assert downgraded is not None and downgraded.status is FilingStatus.downgraded
+    history = histories(session, [decided.id, downgraded.id])
+    assert [e.source for e in history[decided.id]] == ["decision"]
+    assert [e.source for e in history[downgraded.id]] == ["decision", "downgrade"]

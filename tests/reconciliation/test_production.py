@@ -103,7 +103,9 @@ def test_treatment_off_while_production_on() -> None:
     off = next(r for r in v.reasons if r.code == "production.treatment_off")
     assert off.data["slot_starts"] == ["2024-03-15T02:15:00+00:00", "2024-03-15T02:30:00+00:00"]
     assert off.data["treatment_kw"] == [0.2, 0]
-    assert "2024-03-15T02:15:00+00:00" in off.message_en
+    # The sentence says the slots in China time (the data keep UTC for machines).
+    assert "03-15 10:15, 03-15 10:30" in off.message_en and "T02:15" not in off.message_en
+    assert "（北京时间）：03-15 10:15、03-15 10:30" in off.message_zh
 
 
 def test_production_idle_by_metering() -> None:

@@ -45,7 +45,7 @@ def test_an_inspector_gets_a_clear_403(pages, make_user, session):
     inspector = make_user(Role.inspector)
     response = pages.sign_in(inspector)
     assert response.status_code == 403
-    assert "检查员请使用平板应用" in response.text
+    assert "核查员请使用平板应用" in response.text
     assert pages.get("/review/").status_code == 303  # and is not signed in
     # A reviewer who became an inspector since signing in is refused on the next page.
     reviewer = make_user(Role.city_reviewer)
@@ -107,11 +107,15 @@ def test_a_forged_post_is_refused_with_400(pages, make_user, city_case, session)
     assert response.status_code == 400
 
 
-def test_a_bad_filter_is_a_clear_422_page(pages, make_user):
+def test_a_bad_filter_is_a_sentence_at_the_filters(pages, make_user):
     pages.sign_in(make_user(Role.city_reviewer))
-    response = pages.get("/review/?status=nonsense&lang=en")
+    response = pages.get("/review/?status=nonsense&within=99&lang=en")
     assert response.status_code == 422
-    assert "status" in response.text and "Some input is not valid" in response.text
+    assert "the workflow state must be one from the list" in response.text
+    assert "“days” must be a whole number from 0 to 60" in response.text
+    assert "bad filter" not in response.text and 'name="status"' in response.text  # the form
+    response = pages.get("/review/?within=-1&lang=zh")
+    assert response.status_code == 422 and "“天内到期”须为 0 到 60 之间的整数" in response.text
 
 
 def test_an_unknown_page_is_an_html_404(pages, make_user):

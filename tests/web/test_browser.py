@@ -200,7 +200,7 @@ def test_an_inspector_is_turned_away_in_the_browser(site: Site, browser) -> None
     page.fill("input[name=username]", "inspector01")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form button[type=submit]")
-    assert "检查员请使用平板应用" in page.get_by_test_id("error-message").inner_text()
+    assert "核查员请使用平板应用" in page.get_by_test_id("error-message").inner_text()
     context.close()
 
 

@@ -71,7 +71,7 @@ def test_the_dossier_shows_claims_evidence_map_and_timeline(pages, make_user, ci
     assert f'data-photo="{inside}"' in page and f'data-photo="{outside}"' in page
     assert re.search(rf'data-photo="{outside}" data-place="outside"', page)
     assert re.search(rf'data-photo="{inside}" data-place="inside"', page)
-    assert "geo.outside_boundary" in page
+    assert "厂区外拍摄" in page and "geo.outside_boundary" not in page  # named, not coded
     assert 'class="acc inside"' in page  # the GPS accuracy circle
     # The timeline: the visit window, the photos taken and received, the workflow steps.
     for text in ("核查时段开始", "拍摄 2 张照片", "流程：开始市级复审"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
 from server.assignments.models import AssignmentStatus
 
 
@@ -69,7 +70,7 @@ class AssignmentPatchSchema(ma.Schema):
     )
 
 
-class AssignmentQuerySchema(ma.Schema):
+class AssignmentQuerySchema(QueryArgs):
     status = ma.fields.Enum(AssignmentStatus, by_value=True)
     filing_id = ma.fields.Integer()
     draw_id = ma.fields.Integer()

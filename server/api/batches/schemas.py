@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
 from server.review.register import RegisterStatus
 
 
@@ -30,12 +31,12 @@ class BatchDetailSchema(ma.Schema):
     )
 
 
-class BatchQuerySchema(ma.Schema):
+class BatchQuerySchema(QueryArgs):
     year = ma.fields.Integer()
     city = ma.fields.String()
 
 
-class RegisterQuerySchema(ma.Schema):
+class RegisterQuerySchema(QueryArgs):
     status = ma.fields.Enum(
         RegisterStatus,
         by_value=True,

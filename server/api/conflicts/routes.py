@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from server.api.common import page_window
+from server.api.common import QueryArgs, page_window
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.compliance import service
@@ -30,7 +30,7 @@ class ConflictSchema(ma.Schema):
     description = ma.fields.String(load_default=None, allow_none=True)
 
 
-class ConflictQuerySchema(ma.Schema):
+class ConflictQuerySchema(QueryArgs):
     enterprise_id = ma.fields.Integer()
     user_id = ma.fields.Integer()
 

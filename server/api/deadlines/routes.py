@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from server.api.common import page_window
+from server.api.common import QueryArgs, page_window
 from server.api.scope import db_session
 from server.api.transitions.schemas import DeadlineSchema
 from server.auth import current_actor
@@ -17,7 +17,7 @@ from server.review.deadlines import DEFAULT_WITHIN_DAYS, DeadlineKind, list_dead
 blp = Blueprint("deadlines", __name__, url_prefix="/api/deadlines", description="Deadlines")
 
 
-class DeadlineQuerySchema(ma.Schema):
+class DeadlineQuerySchema(QueryArgs):
     kind = ma.fields.Enum(DeadlineKind, by_value=True, load_default=DeadlineKind.overdue)
     within = ma.fields.Integer(
         load_default=DEFAULT_WITHIN_DAYS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
 from server.db import utcnow
 from server.sampling.repository import may_disclose
 
@@ -45,7 +46,7 @@ class DrawCreateSchema(ma.Schema):
     )
 
 
-class DrawQuerySchema(ma.Schema):
+class DrawQuerySchema(QueryArgs):
     batch_id = ma.fields.Integer()
 
 
@@ -60,7 +61,7 @@ class DrawEntrySchema(ma.Schema):
     reason = ma.fields.String(metadata={"description": "full_check, sampled or not_sampled"})
 
 
-class EntryQuerySchema(ma.Schema):
+class EntryQuerySchema(QueryArgs):
     selected = ma.fields.Boolean()
     county = ma.fields.String()
 

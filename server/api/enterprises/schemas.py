@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
+
 _NAME = ma.validate.Length(min=1, max=200)
 _PLACE = ma.validate.Length(min=1, max=50)
 
@@ -27,6 +29,6 @@ class EnterprisePatchSchema(ma.Schema):
     classified = ma.fields.Boolean()
 
 
-class EnterpriseQuerySchema(ma.Schema):
+class EnterpriseQuerySchema(QueryArgs):
     county = ma.fields.String()
     name = ma.fields.String(metadata={"description": "part of the name"})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
 
-class ListQuerySchema(ma.Schema):
+
+class ListQuerySchema(QueryArgs):
     county = ma.fields.String(metadata={"description": "县（市、区）, e.g. 驿城区"})
     industry = ma.fields.String(metadata={"description": "industry code of any case, e.g. foundry"})
     batch_id = ma.fields.Integer(
@@ -16,7 +18,7 @@ class ListQuerySchema(ma.Schema):
     year = ma.fields.Integer(metadata={"example": 2026})
 
 
-class PhotoMapQuerySchema(ma.Schema):
+class PhotoMapQuerySchema(QueryArgs):
     county = ma.fields.String()
     year = ma.fields.Integer(metadata={"description": "the filing year"})
     filing_id = ma.fields.Integer()

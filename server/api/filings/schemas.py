@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from server.api.claims.schemas import ClaimSchema
+from server.api.common import QueryArgs
 from server.filings.models import FilingKind, FilingStatus
 
 
@@ -68,7 +69,7 @@ class FilingPatchSchema(ma.Schema):
     supplement_on = ma.fields.Date(allow_none=True)
 
 
-class FilingQuerySchema(ma.Schema):
+class FilingQuerySchema(QueryArgs):
     county = ma.fields.String()
     industry = ma.fields.String(metadata={"description": "industry code, e.g. foundry"})
     claimed_grade = ma.fields.String(metadata={"example": "B"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
+
 
 class TextSchema(ma.Schema):
     zh = ma.fields.String()
@@ -27,7 +29,7 @@ class FormSchema(FormSummarySchema):
     sections = ma.fields.List(ma.fields.Dict(), metadata={"description": "see docs/forms.md"})
 
 
-class FormQuerySchema(ma.Schema):
+class FormQuerySchema(QueryArgs):
     industry = ma.fields.String(metadata={"example": "foundry"})
     grade = ma.fields.String(metadata={"example": "A"})
     include_drafts = ma.fields.Boolean(load_default=False)

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from server.api.common import QueryArgs
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.imports.filings_xlsx import import_filings
@@ -26,7 +27,7 @@ class FilingsUploadSchema(ma.Schema):
     )
 
 
-class ImportQuerySchema(ma.Schema):
+class ImportQuerySchema(QueryArgs):
     dry_run = ma.fields.Boolean(
         load_default=True, metadata={"description": "check and report only (the default)"}
     )

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from server.api.common import page_window
+from server.api.common import QueryArgs, page_window
 from server.api.photos.schemas import PhotoSchema
 from server.api.scope import db_session
 from server.auth import current_actor
@@ -69,7 +69,7 @@ class InspectionDetailSchema(InspectionSchema):
         )
 
 
-class InspectionQuerySchema(ma.Schema):
+class InspectionQuerySchema(QueryArgs):
     assignment_id = ma.fields.Integer()
     status = ma.fields.Enum(InspectionStatus, by_value=True)
     conflicted = ma.fields.Boolean(

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from server.api.common import page_window
+from server.api.common import QueryArgs, page_window
 from server.api.scope import db_session
 from server.auth import current_actor
 from server.compliance import service
@@ -28,7 +28,7 @@ class IntegrityRecordSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
 
 
-class IntegrityQuerySchema(ma.Schema):
+class IntegrityQuerySchema(QueryArgs):
     enterprise_id = ma.fields.Integer()
 
 

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from media.phash import from_signed, to_hex
+from server.api.common import QueryArgs
 from server.evidence.access import DOC_ID
 
 
@@ -80,7 +81,7 @@ class PhotoDetailSchema(PhotoSchema):
     custody = ma.fields.List(ma.fields.Nested(CustodySchema))
 
 
-class PhotoQuerySchema(ma.Schema):
+class PhotoQuerySchema(QueryArgs):
     assignment_id = ma.fields.Integer()
     inspection_doc_id = ma.fields.String()
     finding = ma.fields.String(metadata={"description": "only photos with this finding code"})
@@ -118,7 +119,7 @@ class PhotoUploadFilesSchema(ma.Schema):
     )
 
 
-class OriginalQuerySchema(ma.Schema):
+class OriginalQuerySchema(QueryArgs):
     download = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "as a file to keep (recorded as downloaded, not viewed)"},

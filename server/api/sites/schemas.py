@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.api.common import QueryArgs
 from server.registry.geometry import DATUMS
 
 _CODE = ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,20}$", error="1-20 letters, digits, - or _")
@@ -59,5 +60,5 @@ class SitePatchSchema(ma.Schema):
     boundary = ma.fields.List(ma.fields.Raw(), metadata=_BOUNDARY.metadata)
 
 
-class SiteQuerySchema(ma.Schema):
+class SiteQuerySchema(QueryArgs):
     enterprise_id = ma.fields.Integer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from server.accounts.models import Role
+from server.api.common import QueryArgs
 
 
 class UserSchema(ma.Schema):
@@ -46,6 +47,6 @@ class PasswordChangeSchema(ma.Schema):
     new_password = _new_password()
 
 
-class UserQuerySchema(ma.Schema):
+class UserQuerySchema(QueryArgs):
     role = ma.fields.Enum(Role, by_value=True)
     county = ma.fields.String()

@@ -11,7 +11,7 @@ from server.api.photos.routes import media_store, picture_response
 from server.api.scope import db_session, writes
 from server.auth import current_actor
 from server.evidence import access
-from server.web import i18n
+from server.web import i18n, labels
 from server.web.blueprint import page
 from server.web.dossier import photo_detail, placement, worst_severity
 
@@ -29,6 +29,10 @@ def photo(photo_id: int) -> str:
         placement=placement(detail.photo),
         worst=worst_severity(detail.photo),
         custody_label=i18n.custody_label,
+        say_text=labels.say,
+        finding_name=labels.finding_name,
+        photo_item_name=labels.photo_item_name,
+        door_label=lambda door: i18n.t(f"door.{door}") if f"door.{door}" in i18n.MESSAGES else "—",
     )
 
 
