@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inspection_forms import PlantContext
+from inspection_forms import Criterion, Form, Item, PlantContext
 
 PhotoRefs = dict[str, list[str]]
 
@@ -160,3 +160,117 @@ def foundry_answers(
         "melting_stack_cems": True,
         "process_parameters_recorded": True,
     }
+
+
+def _met_number(item: Item, criterion: Criterion | None) -> float:
+    """A number inside the item's range that meets its criterion (if it has one)."""
+    value: float = item.minimum if item.minimum is not None else 0
+    if criterion is not None and criterion.op == "equals":
+        return criterion.value  # type: ignore[no-any-return]
+    if criterion is not None and criterion.value is None and criterion.op == "at_least":
+        value = item.maximum if item.maximum is not None else 10_000  # a setting's threshold
+    elif criterion is not None and criterion.value is not None:
+        if criterion.op in ("at_least", "greater_than"):
+            value = max(
+                value, float(criterion.value) + (1 if criterion.op == "greater_than" else 0)
+            )
+        elif criterion.op in ("at_most", "less_than"):
+            value = float(criterion.value) * 0.8  # comfortably under the limit
+    if item.maximum is not None:
+        value = min(value, item.maximum)
+    if item.minimum is not None:
+        value = max(value, item.minimum)
+    return int(value) if item.integer else round(value, 2)
+
+
+def _met_choice(item: Item, criterion: Criterion | None) -> Any:
+    codes = [o.code for o in item.options]
+    if criterion is not None and criterion.op == "equals":
+        return criterion.value
+    if criterion is not None and criterion.op == "one_of" and criterion.values:
+        return criterion.values[0]
+    if criterion is not None and criterion.op == "none_of":
+        return next((c for c in codes if c not in criterion.values), codes[0])
+    return codes[0]
+
+
+def _met_choices(item: Item, criterion: Criterion | None) -> list[Any]:
+    codes = [o.code for o in item.options]
+    if criterion is not None and criterion.op == "includes_all":
+        chosen = list(criterion.values)
+    elif criterion is not None and criterion.op == "none_of":
+        chosen = [c for c in codes if c not in criterion.values][:1]
+    else:
+        chosen = codes[: max(item.min_selected, 1)]
+    return chosen[: item.max_selected] if item.max_selected else chosen
+
+
+class _Visit:
+    """What a generic checklist's answers draw on: the member's photos, in turn, and the visit's
+    times."""
+
+    def __init__(self, photos: PhotoRefs, started: dt.datetime, inspector: str) -> None:
+        self.photos = [ref for refs in photos.values() for ref in refs]
+        self.turn = 0
+        self.started = started
+        self.inspector = inspector
+
+    def some_photos(self, count: int) -> list[str]:
+        chosen = []
+        for _ in range(max(count, 1)):
+            chosen.append(self.photos[self.turn % len(self.photos)])
+            self.turn += 1
+        return list(dict.fromkeys(chosen))  # one photo answers an item once
+
+    def answer(self, item: Item, grade: str) -> Any:
+        criterion = item.criterion_for(grade)
+        kind = item.kind
+        if kind == "yes_no":
+            return criterion.value if criterion is not None and criterion.op == "equals" else True
+        if kind == "single_choice":
+            return _met_choice(item, criterion)
+        if kind == "multiple_choice":
+            return _met_choices(item, criterion)
+        if kind == "number":
+            return _met_number(item, criterion)
+        if kind == "text" and criterion is not None and criterion.op == "equals":
+            return criterion.value
+        if kind == "meter":
+            reading = _met_number(item, criterion)
+            return _meter(reading, item.unit or "", "M-01", self.some_photos(1)[0])
+        if kind == "photo":
+            return self.some_photos(item.min_count)
+        if kind == "date":
+            return self.started.date().isoformat()
+        if kind == "datetime":
+            return self.started.isoformat()
+        if kind == "attestation":
+            return {"attested": True, "by": self.inspector, "at": self.started.isoformat()}
+        return "现场核实，与申报一致。"  # text
+
+    def fill(self, items: tuple[Item, ...], grade: str, context: PlantContext) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for item in items:
+            if not all(c.holds(answers.get(c.item)) for c in item.conditions):
+                continue
+            if item.kind == "repeat":
+                keys = getattr(context, item.over or "lines")
+                answers[item.id] = {key: self.fill(item.items, grade, context) for key in keys}
+            else:
+                answers[item.id] = self.answer(item, grade)
+        return answers
+
+
+def answers_meeting(
+    form: Form,
+    grade: str,
+    context: PlantContext,
+    photos: PhotoRefs,
+    *,
+    started: dt.datetime,
+    inspector: str,
+) -> dict[str, Any]:
+    """Any checklist (an industry's form, or the items generated from the plant's claims)
+    answered as an inspector who found the plant as it claims: every shown item answered so that
+    its criterion at ``grade`` is met, photos taken from the member's demo photos in turn."""
+    return _Visit(photos, started, inspector).fill(tuple(form.items.values()), grade, context)

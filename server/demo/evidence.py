@@ -23,6 +23,7 @@ from shapely.geometry import Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspection_forms.claims import build_checklist
 from media import BlobStore
 from media.geo import boundary_to_wgs84
 from server.accounts.actor import Actor
@@ -31,13 +32,13 @@ from server.assignments.models import Assignment, AssignmentStatus
 from server.assignments.service import update_assignment
 from server.clock import CHINA
 from server.db import utcnow
-from server.demo.answers import common_answers, foundry_answers
+from server.demo.answers import answers_meeting, common_answers, foundry_answers
 from server.demo.pictures import CAMERA_MAKE, CAMERA_MODEL, demo_jpeg
 from server.evidence.devices import register_device
 from server.filings.models import Filing
 from server.filings.service import add_claim
 from server.inspections.batch import BatchContext
-from server.inspections.forms import plant_context
+from server.inspections.forms import get_form, plant_context
 from server.inspections.ingest import ingest_inspection, ingest_photo
 from server.registry.models import Site
 from server.review.service import transition
@@ -101,9 +102,6 @@ def give_demo_visits(
     for assignment in assignments:
         if done == DEMO_VISITS:
             break
-        shipped = {pin["form_id"] for pin in assignment.form_pins if "definition" not in pin}
-        if not shipped <= FORMS_WE_FILL.keys():
-            continue
         filing = session.get(Filing, assignment.filing_id)
         assert filing is not None  # a foreign key
         county = county_actors[filing.site.enterprise.county]
@@ -124,7 +122,8 @@ def give_demo_visits(
         # The story's assignment was made the afternoon before the visit; the photo time
         # check (not before the assignment existed) measures against this.
         assignment.created_at = (visit_day - dt.timedelta(hours=9)).astimezone(dt.UTC)
-        _visit(session, assignment, filing.site, admin, store, visit_day, variant=done)
+        grade = next(c for c in filing.cases if c.is_main).claimed_grade
+        _visit(session, assignment, filing.site, admin, store, visit_day, grade=grade, variant=done)
         done += 1
     return done
 
@@ -180,6 +179,7 @@ def _visit(
     store: BlobStore,
     visit_day: dt.datetime,
     *,
+    grade: str,
     variant: int,
 ) -> None:
     context = plant_context(site)
@@ -217,16 +217,29 @@ def _visit(
         for photo in photos:
             refs.setdefault(photo.shows, []).append(photo.doc_id)
         for pin in assignment.form_pins:
-            if "definition" in pin:
-                continue  # the demo fills the shipped forms; generated items stay open
-            answers = FORMS_WE_FILL[pin["form_id"]](
-                context,
-                refs,
-                started=started,
-                ended=submitted,
-                inspector=f"inspector:{user.id}",
-                variant=variant,
-            )
+            if pin["form_id"] in FORMS_WE_FILL:  # hand-written answers, with their story
+                answers = FORMS_WE_FILL[pin["form_id"]](
+                    context,
+                    refs,
+                    started=started,
+                    ended=submitted,
+                    inspector=f"inspector:{user.id}",
+                    variant=variant,
+                )
+            else:  # an industry's own form, or the items generated from the plant's claims
+                form = (
+                    build_checklist(pin["definition"])
+                    if "definition" in pin
+                    else get_form(pin["form_id"], pin["version"])
+                )
+                answers = answers_meeting(
+                    form,
+                    grade,
+                    context,
+                    refs,
+                    started=started,
+                    inspector=f"inspector:{user.id}",
+                )
             doc = {
                 "_id": f"inspection:demo-{assignment.id}-{user.id}-{pin['form_id']}",
                 "_rev": "1-demo",
