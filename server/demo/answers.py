@@ -166,7 +166,7 @@ def _met_number(item: Item, criterion: Criterion | None) -> float:
     """A number inside the item's range that meets its criterion (if it has one)."""
     value: float = item.minimum if item.minimum is not None else 0
     if criterion is not None and criterion.op == "equals":
-        return criterion.value  # type: ignore[no-any-return]
+        return criterion.value
     if criterion is not None and criterion.value is None and criterion.op == "at_least":
         value = item.maximum if item.maximum is not None else 10_000  # a setting's threshold
     elif criterion is not None and criterion.value is not None:
