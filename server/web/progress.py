@@ -1,12 +1,14 @@
 """The city's progress: filings per county and industry at each stage, grades decided against
-claimed, and the Henan 2024 targets; every figure one grouped SQL query, never a loop over filings.
+claimed, and the Henan 2024 targets; SQL aggregates only, never a loop over filings. Both
+stage tables (per county and per industry, overdue included) come from one grouped pass.
 
 A stage is a condition on a filing (``stage_condition``); the dashboard counts it per (county,
 industry) and the queue lists the filings it holds (``?stage=…``), so a count and the list its
 link leads to are the same filings. A filing with several industries counts under each industry
 it claims a grade in (the queue's industry filter is "claims a grade in"), once per county.
-"Overdue" is the queue's deadline filter: filings on a county or city clock past their due day,
-counted per group of filings whose clocks started together (``server.web.deadline_queue``).
+"Overdue" is the queue's deadline filter: filings on a county or city clock past their due day
+(``server.web.deadline_queue``); since a later start is never due earlier, it is a condition
+"clock started on or before the last overdue start day", that day found per city and clock.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from server.accounts.actor import Actor
@@ -27,11 +29,11 @@ from server.filings.repository import FilingFilter
 from server.inspections.models import Inspection, InspectionStatus
 from server.reconciliation.models import ReconciliationResult
 from server.registry.models import Enterprise, Site
-from server.review.deadlines import DeadlineKind, deadline_of
+from server.review.deadlines import CITY_CLOCK, COUNTY_CLOCK, deadline_of
 from server.review.jurisdiction import JurisdictionRules, rules_for
-from server.review.models import DecisionStatus, ReviewDecision
+from server.review.models import DecisionStatus, ReviewDecision, ReviewTransition
 from server.sampling.models import Draw, DrawEntry
-from server.web.deadline_queue import _STAGE_STATE, DueFilter, _keyed
+from server.web.deadline_queue import _STAGE_STATE
 
 
 class Stage(enum.StrEnum):
@@ -151,61 +153,123 @@ def _scope(actor: Actor) -> list[ColumnElement[bool]]:
     return [Enterprise.county == actor.county] if actor.county is not None else []
 
 
-def _stage_counts(
-    session: Session, actor: Actor, group: list[Any]
-) -> dict[tuple[Any, ...], dict[Stage, int]]:
-    """Per group key, filings at each stage but "overdue": one query, one sum per stage."""
-    sums = [
-        func.count(func.distinct(Filing.id)).filter(stage_condition(stage)).label(stage.value)
-        for stage in Stage
-        if stage is not Stage.overdue
-    ]
+# The stages the flags (drawn, visited, reconciled, proposed) mark, in that order.
+_FLAGGED = (Stage.drawn, Stage.visited, Stage.reconciled, Stage.proposed)
+_COUNTY_REVIEW = frozenset(
+    {FilingStatus.received, FilingStatus.county_review, FilingStatus.returned}
+)
+_FORWARDED = frozenset({FilingStatus.forwarded, FilingStatus.city_review, *DECIDED_STATUSES})
+
+
+def _zeros() -> dict[Stage, int]:
+    return dict.fromkeys(Stage, 0)
+
+
+def _stages_of(status: FilingStatus, flags: list[bool]) -> list[Stage]:
+    """The stages but "overdue" a filing with ``status`` and ``flags`` is at: in Python the
+    conditions ``stage_condition`` puts in SQL for the queue (tests/web/test_dashboard.py
+    checks each count against the queue its link opens)."""
+    held = [Stage.received]
+    if status in _COUNTY_REVIEW:
+        held.append(Stage.county_review)
+    if status in _FORWARDED:
+        held.append(Stage.forwarded)
+    held += [stage for stage, flag in zip(_FLAGGED, flags, strict=True) if flag]
+    if status in DECIDED_STATUSES:
+        held.append(Stage.decided)
+    return held
+
+
+def _last_late_start(rules: JurisdictionRules, clock: str, today: dt.date) -> dt.date | None:
+    """The latest day a clock could start and be overdue today (None: no such day in ten
+    years). A due day is the start plus a number of (working) days, so a later start is never
+    due earlier: a filing is overdue exactly when its clock started on or before this day."""
+    day = today
+    for _ in range(3660):
+        day -= dt.timedelta(days=1)
+        deadline = deadline_of(
+            rules, _STAGE_STATE[clock], received_on=day, supplement_on=None, forwarded_on=day
+        )
+        if deadline is not None and deadline.days_left(today) < 0:
+            return day
+    return None
+
+
+def _overdue_condition(session: Session, actor: Actor, today: dt.date) -> ColumnElement[bool]:
+    """The queue's ``deadline=overdue`` filings (``server.web.deadline_queue``) as a condition:
+    on the county's clock (from receipt, or a later supplement) or the city's (from the last
+    forwarding), started on or before the last day that is overdue under the city's rules."""
+    county_clock = Filing.status.in_(sorted(COUNTY_CLOCK))
+    city_clock = Filing.status.in_(sorted(CITY_CLOCK))
+    forwarded_on = (
+        select(func.max(ReviewTransition.effective_on))
+        .where(
+            ReviewTransition.filing_id == Filing.id,
+            ReviewTransition.to_status == FilingStatus.forwarded.value,
+        )
+        .scalar_subquery()
+    )
+    supplement_later = and_(
+        Filing.supplement_on.is_not(None), Filing.supplement_on > Filing.received_on
+    )
+    county_start = case((supplement_later, Filing.supplement_on), else_=Filing.received_on)
+    cities = session.scalars(select(Enterprise.city).where(*_scope(actor)).distinct())
+    late: list[ColumnElement[bool]] = []
+    for city in sorted(cities):
+        rules = rules_for(session, city, today)
+        for clock, start in (("county", county_start), ("city", forwarded_on)):
+            last = _last_late_start(rules, clock, today)
+            if last is not None:
+                on_clock = county_clock if clock == "county" else city_clock
+                late.append(and_(Enterprise.city == city, on_clock, start <= last))
+    return or_(*late) if late else false()
+
+
+def _per_county_and_industry(
+    session: Session, actor: Actor, today: dt.date
+) -> tuple[dict[str, dict[Stage, int]], dict[str, dict[Stage, int]]]:
+    """Per county and per industry, filings at each stage and overdue: one pass over the
+    filings and their claims, grouped by (county, industry, first claim?, status, flags,
+    overdue?); the hundred or so groups are summed here into both tables.
+
+    A filing is one row per industry it claims (or one row if it claims none). Per industry it
+    counts once under each industry it claims (industries are unique per filing). Per county it
+    counts once: on the row of its first industry (in code order) at the stages, as a filing
+    that claims an industry, and as overdue on that row or its only row, as the queue's deadline
+    filter counts filings whatever they claim."""
+    flags = [stage_condition(flagged) for flagged in _FLAGGED]
+    claim = aliased(IndustryCase)
+    first_code = (
+        select(func.min(claim.industry_code)).where(claim.filing_id == Filing.id).scalar_subquery()
+    )
+    first = func.coalesce(IndustryCase.industry_code == first_code, true())
+    overdue = _overdue_condition(session, actor, today)
+    keys = [Enterprise.county, IndustryCase.industry_code, first, Filing.status, overdue, *flags]
     query = (
-        select(*group, *sums)
+        select(*keys, func.count())
         .select_from(Filing)
         .join(Site, Site.id == Filing.site_id)
         .join(Enterprise, Enterprise.id == Site.enterprise_id)
-        .join(IndustryCase, IndustryCase.filing_id == Filing.id)
+        .outerjoin(IndustryCase, IndustryCase.filing_id == Filing.id)
         .where(*_scope(actor))
-        .group_by(*group)
+        .group_by(*keys)
     )
-    result: dict[tuple[Any, ...], dict[Stage, int]] = {}
-    for row in session.execute(query):
-        key = tuple(row[: len(group)])
-        values = row[len(group) :]
-        named = [s for s in Stage if s is not Stage.overdue]
-        result[key] = {stage: int(v or 0) for stage, v in zip(named, values, strict=True)}
-        result[key][Stage.overdue] = 0
-    return result
-
-
-def _overdue(
-    session: Session, actor: Actor, today: dt.date, group: list[Any]
-) -> dict[tuple[Any, ...], int]:
-    """Per group key, filings past their review deadline (the queue's ``deadline=overdue``)."""
-    query, stage, start = _keyed(
-        actor, DueFilter(kind=DeadlineKind.overdue, within=0), *group, func.count(Filing.id)
-    )
-    if any(column is IndustryCase.industry_code for column in group):
-        query = query.join(IndustryCase, IndustryCase.filing_id == Filing.id)
-    rows = session.execute(query.group_by(Enterprise.city, stage, start, *group)).all()
-    rules: dict[str, JurisdictionRules] = {}
-    result: dict[tuple[Any, ...], int] = defaultdict(int)
-    for row in rows:
-        city, stage_name, started = row[0], row[1], row[2]
-        key, count = tuple(row[3 : 3 + len(group)]), row[3 + len(group)]
-        if city not in rules:
-            rules[city] = rules_for(session, city, today)
-        deadline = deadline_of(
-            rules[city],
-            _STAGE_STATE[stage_name],
-            received_on=started,
-            supplement_on=None,
-            forwarded_on=started,
-        )
-        if deadline is not None and deadline.days_left(today) < 0:
-            result[key] += int(count)
-    return result
+    by_county: dict[str, dict[Stage, int]] = defaultdict(_zeros)
+    by_industry: dict[str, dict[Stage, int]] = defaultdict(_zeros)
+    for county, code, is_first, status, late, *rest in session.execute(query):
+        marks, count = rest[:-1], int(rest[-1])
+        held = _stages_of(FilingStatus(str(status)), [bool(mark) for mark in marks])
+        if late:
+            held.append(Stage.overdue)
+        if code is None:  # claims no industry: counted only as overdue, in its county
+            if late:
+                by_county[str(county)][Stage.overdue] += count
+            continue
+        tables = [by_industry[str(code)], *([by_county[str(county)]] if is_first else [])]
+        for counts in tables:
+            for stage in held:
+                counts[stage] += count
+    return dict(sorted(by_county.items())), dict(sorted(by_industry.items()))
 
 
 def _grades(session: Session, actor: Actor) -> dict[tuple[str, str], int]:
@@ -278,21 +342,13 @@ def _targets(session: Session, actor: Actor) -> list[Target]:
     ]
 
 
-def _per(
-    session: Session, actor: Actor, today: dt.date, column: Any
-) -> dict[str, dict[Stage, int]]:
-    rows = _stage_counts(session, actor, [column])
-    for key, count in _overdue(session, actor, today, [column]).items():
-        rows.setdefault(key, dict.fromkeys(Stage, 0))[Stage.overdue] = count
-    return {str(key[0]): counts for key, counts in sorted(rows.items())}
-
-
 def progress(session: Session, actor: Actor, today: dt.date) -> Progress:
     """The dashboard's figures for the actor's scope (a county reviewer: their county)."""
     actor.require_registry_reader()
+    by_county, by_industry = _per_county_and_industry(session, actor, today)
     return Progress(
-        by_county=_per(session, actor, today, Enterprise.county),
-        by_industry=_per(session, actor, today, IndustryCase.industry_code),
+        by_county=by_county,
+        by_industry=by_industry,
         grades=_grades(session, actor),
         targets=_targets(session, actor),
     )
