@@ -22,6 +22,7 @@ from server.accounts.actor import Actor
 from server.assignments.models import Assignment, AssignmentStatus
 from server.assignments.proposals import propose_for_draw
 from server.assignments.service import update_assignment
+from server.catalogue import catalogue
 from server.clock import CHINA
 from server.filings.models import Filing, FilingStatus, IndustryCase
 from server.review.batches import create_batch
@@ -30,6 +31,15 @@ from server.review.downgrades import downgrade_filing
 from server.review.service import transition
 from server.review.workflow import Action
 from server.sampling.service import create_draw, publish_draw
+
+
+def _industry_zh(code: str) -> str:
+    """The industry's Chinese name, as a batch's name carries it."""
+    for guide in catalogue().guides.values():
+        if code in guide.industries:
+            return guide.industries[code].name_zh
+    return code
+
 
 DRAW_SEED = "demo-2026-draw-seed"  # a published seed: anyone can re-draw and compare
 RETURNED_ITEMS = ["排污许可证副本", "近一年有组织排放自行监测报告", "运输车辆电子台账（近三个月）"]
@@ -182,7 +192,7 @@ class _Story:
         batch = create_batch(
             self.session,
             actor=self.city1,
-            name=f"2026 年第一批（{industry}）",
+            name=f"2026 年第一批（{_industry_zh(industry)}）",
             city=self.city,
             year=2026,
             industries=[industry],
@@ -223,7 +233,7 @@ class _Story:
         batch = create_batch(
             self.session,
             actor=self.city1,
-            name=f"2026 年第二批（{industry}）",
+            name=f"2026 年第二批（{_industry_zh(industry)}）",
             city=self.city,
             year=2026,
             industries=[industry],

@@ -373,9 +373,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.exports.disclosure.xlsx": ("公开名录（Excel）", "Public list (Excel)"),
     "admin.exports.disclosure.csv": ("公开名录（CSV）", "Public list (CSV)"),
     "admin.exports.package": (
-        "证据包按申报导出：在申报档案页下载；照片位置图（GeoJSON）经接口 /api/exports/photos.geojson 提供。",
-        "Evidence packages are per filing, from its dossier; the photo map (GeoJSON) is at "
-        "/api/exports/photos.geojson.",
+        "证据包按申报导出：在申报档案页下载；照片位置图（GeoJSON 格式）在接口文档的“导出”部分下载。",
+        "Evidence packages are per filing, from its dossier; the photo map (GeoJSON) is in the "
+        "API documentation's exports section.",
     ),
     "admin.users.title": ("用户", "Users"),
     "admin.users.hint": (
@@ -484,8 +484,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.settings.version_col": ("版本", "Version"),
     "admin.import.title": ("导入申报清单", "Import the application list"),
     "admin.import.hint": (
-        "上传市局的申报清单（Excel .xlsx）：先检查，逐行列出问题；全部无误后再导入。",
-        "Upload the bureau's application list (Excel .xlsx): check it first, every bad row is "
+        "上传市局的申报清单（Excel 文件）：先检查，逐行列出问题；全部无误后再导入。",
+        "Upload the bureau's application list (an Excel file): check it first, every bad row is "
         "listed; import when none is left.",
     ),
     "admin.import.template": ("下载空白模板（Excel）", "Download the blank template (Excel)"),
@@ -499,7 +499,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导入时整份清单全部成功或全部不导入；有任何问题行都不会写入。",
         "An import takes every row or none: with any bad row nothing is written.",
     ),
-    "admin.import.no_file": ("请选择要上传的 .xlsx 文件。", "Choose the .xlsx file to upload."),
+    "admin.import.no_file": ("请选择要上传的 Excel 文件。", "Choose the Excel file to upload."),
     "admin.import.rejected_check": ("检查未通过", "The check found problems"),
     "admin.import.rejected": ("未导入", "Nothing was imported"),
     "admin.import.row": ("行", "Row"),

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from inspection_forms import Form
-from inspection_forms.claims import choice_label
+from inspection_forms.claims import GENERATED_FORM_ID, choice_label
 from server.catalogue import INDICATOR_CATEGORIES, catalogue, indicator_names
 from server.clock import CHINA
 from server.inspections.forms import form_catalogue
@@ -114,6 +114,8 @@ def photo_item_name(path: str | None) -> tuple[str, str]:
 
 def form_title(form_id: str, version: int) -> tuple[str, str]:
     """A form's title (the form id only when the version is unknown to this server)."""
+    if form_id == GENERATED_FORM_ID:  # pinned on its assignment, never in the catalogue
+        return ("按申报指标生成的核查项", "Checklist generated from the claims")
     try:
         title = form_catalogue().get(form_id, version).title
     except LookupError:

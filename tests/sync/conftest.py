@@ -115,7 +115,7 @@ def start_user_ids_high(engine: Engine) -> int:
             User(
                 id=offset,
                 username=f"placeholder-{offset}",
-                display_name="(user id offset)",
+                display_name="（测试占位账户）",  # shown on the admin page in the browser tests
                 password_hash="!",
                 role=Role.inspector,
                 city="(none)",

@@ -187,7 +187,10 @@ def walk(page, site: Site, must: list[str]) -> dict[str, list[str]]:
             if (
                 link.startswith(base)
                 and "lang=" not in link  # one language per walk
-                and not path.endswith((".jpg", "/original", "/sign-out"))
+                # photos, downloads (exports, templates) and signing out are not pages to read
+                and not path.endswith(
+                    (".jpg", "/original", "/sign-out", ".xlsx", ".csv", ".json", ".zip", ".pdf")
+                )
                 and link not in seen
             ):
                 queue.append(link)

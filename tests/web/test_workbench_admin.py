@@ -128,7 +128,7 @@ def test_a_bad_upload_gets_a_page_saying_what_to_fix(pages, make_user, session, 
 def test_no_file_and_bad_rows_are_said_in_the_page(pages, make_user, session):
     pages.sign_in(make_user(Role.admin))
     none = pages.post("/review/admin/import", {"action": "check"})
-    assert none.status_code == 422 and "请选择要上传的 .xlsx 文件" in none.text
+    assert none.status_code == 422 and "请选择要上传的 Excel 文件" in none.text
     before = filings(session)
     bad = _upload(pages, xlsx([plant(1), plant(2, 申报级别="Z级")]), action="check")
     assert bad.status_code == 422

@@ -17,7 +17,7 @@ from server.accounts.models import Role, User
 from server.assignments.models import Assignment, AssignmentStatus
 from server.compliance.models import ConflictKind
 from server.compliance.service import declare_conflict
-from server.filings.models import Filing, IndustryCase
+from server.filings.models import Filing, FilingStatus, IndustryCase
 from server.review.models import ReviewBatch
 from server.review.service import transition
 from server.review.workflow import Action
@@ -237,16 +237,19 @@ def test_a_draw_without_its_csrf_token_is_refused(pages, make_user, make_batch, 
 
 # ---- in the browser --------------------------------------------------------------------------
 
-INDUSTRIES = ("packaging_printing", "industrial_coating")
+# industries the demo city has received filings of and no batch for (its own batches hold
+# packaging printing and industrial coating)
+INDUSTRIES = ("wood_panels", "frp")
 
 
 def _forwarded_industries(session) -> int:
-    """Forward every demo filing of the two industries (as the admin); their year."""
+    """Forward every received demo filing of the two industries (as the admin); their year."""
     admin = Actor.of(session.scalars(select(User).where(User.username == "admin")).one())
     query = (
         select(Filing)
         .join(IndustryCase, IndustryCase.filing_id == Filing.id)
         .where(IndustryCase.is_main, IndustryCase.industry_code.in_(INDUSTRIES))
+        .where(Filing.status == FilingStatus.received)
         .order_by(Filing.id)
     )
     filings = list(session.scalars(query))
@@ -272,7 +275,7 @@ def test_in_the_browser_the_city_draws_verifies_publishes_and_sends_the_teams(ci
         page.click("nav.topnav a:has-text('批次与抽查')")
         page.wait_for_url("**/review/city/batches")
         form = page.get_by_test_id("batch-form")
-        form.locator("input[name=name]").fill("第二批：包装印刷、工业涂装")
+        form.locator("input[name=name]").fill("第三批：人造板制造、玻璃钢")
         form.locator("input[name=year]").fill(str(year))
         form.locator("input[name=deadline]").fill(f"{year}-09-30")
         for code in INDUSTRIES:
@@ -322,7 +325,8 @@ def test_in_the_browser_the_city_draws_verifies_publishes_and_sends_the_teams(ci
         no_raw_codes(page)
         context.close()
     with city_site.session() as session:
-        draw = session.scalars(select(Draw)).one()
+        draw = session.scalars(select(Draw).order_by(Draw.id.desc())).first()  # after the demo's
+        assert draw is not None
         assert draw.published_at is not None
         made = list(session.scalars(select(Assignment).where(Assignment.draw_id == draw.id)))
         assert len(made) == proposed

@@ -24,6 +24,11 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+# Filing numbers are INTEGER columns: a longer number is no filing's (and would overflow
+# PostgreSQL's parameter), so it is matched as text only.
+MAX_FILING_ID = 2**31 - 1
+
+
 def search_filings(session: Session, actor: Actor, text: str) -> tuple[list[Filing], bool]:
     """Filings whose plant name contains ``text``, whose credit code starts with it, or whose
     number it is, newest first; and whether there were more than shown."""
@@ -37,7 +42,7 @@ def search_filings(session: Session, actor: Actor, text: str) -> tuple[list[Fili
         func.upper(Enterprise.credit_code).like(_like(text.upper())[1:], escape="\\"),
     ]
     number = text.lstrip("#")
-    if number.isdigit() and len(number) <= 12:
+    if number.isdigit() and int(number) <= MAX_FILING_ID:
         matches.append(Filing.id == int(number))
     query = (
         select(Filing)
