@@ -314,7 +314,9 @@ def test_damaged_photos_are_kept_as_rejected_with_what_is_missing(
         "Corrupt JPEG data: premature end of data segment"
     )
     assert "premature end of data segment" in corrupt.json["rejection"]["message_zh"]
-    rows = session.scalars(select(Photo).where(Photo.assignment_id == visit.assignment.id)).all()
+    rows = session.scalars(
+        select(Photo).where(Photo.assignment_id == visit.assignment.id).order_by(Photo.id)
+    ).all()
     assert [(p.status, p.rejection_code) for p in rows] == [
         ("rejected", "photo.truncated"),
         ("rejected", "photo.corrupt"),
