@@ -74,7 +74,7 @@ def make_user(session: Session) -> Callable[..., User]:
             password_hash=_PASSWORD_HASH,
             display_name=kw.pop("display_name", f"Test {role.value} {n}"),
             role=role,
-            city=CITY,
+            city=kw.pop("city", CITY),
             county=county,
         )
 

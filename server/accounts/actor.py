@@ -19,11 +19,14 @@ class Actor:
     username: str
     role: Role
     county: str | None  # None: city-wide
+    city: str | None = None  # the city the user works for (None: an actor built by hand)
 
     @classmethod
     def of(cls, user: User) -> Actor:
         county = user.county if user.role is Role.county_reviewer else None
-        return cls(user_id=user.id, username=user.username, role=user.role, county=county)
+        return cls(
+            user_id=user.id, username=user.username, role=user.role, county=county, city=user.city
+        )
 
     @property
     def is_admin(self) -> bool:
@@ -41,6 +44,9 @@ class Actor:
 
     def require_registry_writer(self) -> None:
         self.require(Role.county_reviewer, Role.admin)
+
+    def sees_city(self, city: str) -> bool:
+        return self.city is None or self.city == city
 
     def sees_county(self, county: str) -> bool:
         return self.county is None or self.county == county

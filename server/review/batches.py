@@ -14,7 +14,7 @@ from server.accounts.models import Role
 from server.audit.service import record
 from server.catalogue import catalogue
 from server.db import paginate
-from server.errors import Conflict, NotFound, ValidationFailed
+from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.filings.models import Filing, FilingStatus, IndustryCase
 from server.registry.models import Enterprise, Site
 from server.review.errors import BatchOverlap
@@ -48,6 +48,8 @@ def create_batch(
 ) -> ReviewBatch:
     """Open a batch (city reviewers, admins). Raises ValidationFailed, DuplicateBatch, BatchOverlap."""
     actor.require(Role.city_reviewer, Role.admin)
+    if not actor.sees_city(city):  # checked where the batch is written, not only by the pages
+        raise Forbidden(f"you work for {actor.city}; a batch of {city} is opened by that city")
     known = catalogue().all_industry_codes()
     errors: dict[str, list[str]] = {}
     if not industries:
@@ -105,7 +107,7 @@ def create_batch(
 def get_batch(session: Session, actor: Actor, batch_id: int) -> ReviewBatch:
     actor.require(*REVIEWER_ROLES)
     batch = session.get(ReviewBatch, batch_id)
-    if batch is None:
+    if batch is None or not actor.sees_city(batch.city):  # another city's: as if absent
         raise NotFound(f"batch {batch_id} not found")
     return batch
 
@@ -121,6 +123,8 @@ def list_batches(
 ) -> tuple[list[ReviewBatch], int]:
     actor.require(*REVIEWER_ROLES)
     query = select(ReviewBatch)
+    if actor.city is not None:  # a reviewer sees their own city's batches
+        query = query.where(ReviewBatch.city == actor.city)
     if year is not None:
         query = query.where(ReviewBatch.year == year)
     if city:

@@ -1,8 +1,14 @@
 """Review batches: one per industry group and year; a filing is in one batch only."""
 
+import datetime as dt
+
+import pytest
 from sqlalchemy import func, select
 
+from server.accounts.actor import Actor
 from server.accounts.models import Role
+from server.errors import Forbidden, NotFound
+from server.review.batches import create_batch, get_batch, list_batches
 from server.review.models import ReviewBatch
 from tests.factories import CITY, foundry_case
 
@@ -58,3 +64,26 @@ def test_overlapping_industries_and_bad_input_refused(client, session, make_user
     )
     assert county.status_code == 403
     assert session.scalar(select(func.count(ReviewBatch.id))) == 1
+
+
+@pytest.mark.sql
+def test_a_reviewer_of_another_city_can_neither_open_nor_read_this_citys_batch(
+    session, make_user, make_batch
+):
+    """The city is checked where the batch is written and read, not only by the pages."""
+    stranger = Actor.of(make_user(Role.city_reviewer, city="信阳市"))
+    with pytest.raises(Forbidden):
+        create_batch(
+            session,
+            actor=stranger,
+            name="别人的批次",
+            city=CITY,
+            year=2026,
+            industries=["foundry"],
+            deadline=dt.date(2026, 9, 30),
+        )
+    batch = make_batch()
+    with pytest.raises(NotFound):
+        get_batch(session, stranger, batch.id)
+    listed, total = list_batches(session, stranger, offset=0, limit=10)
+    assert listed == [] and total == 0

@@ -18,6 +18,7 @@ from server.assignments.models import Assignment, AssignmentStatus
 from server.compliance.models import ConflictKind
 from server.compliance.service import declare_conflict
 from server.filings.models import Filing, FilingStatus, IndustryCase
+from server.review.batches import create_batch
 from server.review.models import ReviewBatch
 from server.review.service import transition
 from server.review.workflow import Action
@@ -218,8 +219,17 @@ def test_a_county_reviewer_may_not_coordinate(pages, make_user, make_batch, sess
     )
 
 
-def test_another_citys_batch_is_not_found(pages, make_user, make_batch, session):
-    theirs = make_batch(city="信阳市")
+def test_another_citys_batch_is_not_found(pages, make_user, session):
+    their_admin = Actor.of(make_user(Role.admin, city="信阳市"))
+    theirs = create_batch(
+        session,
+        actor=their_admin,
+        name="信阳市第一批",
+        city="信阳市",
+        year=2026,
+        industries=["foundry"],
+        deadline=dt.date(2026, 9, 30),
+    )
     pages.sign_in(make_user(Role.city_reviewer))
     assert pages.get(f"/review/city/batches/{theirs.id}").status_code == 404
     assert pages.post(f"/review/city/batches/{theirs.id}/draws").status_code == 404
